@@ -1,0 +1,201 @@
+"""The OpenAPI 3 description of the JSON API; tests validate real responses against it."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from app.models import EventFormat, EventMode, EventStatus
+
+DATE_TIME = {"type": "string", "format": "date-time"}
+NULLABLE_DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
+
+FILTER_PARAMETERS = [
+    {
+        "name": "format",
+        "in": "query",
+        "schema": {"type": "string", "enum": [value.value for value in EventFormat]},
+        "description": "kickoff, workshop (Themenwerkstatt) or peer_learning",
+    },
+    {
+        "name": "topic",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": "slug of a topic",
+    },
+    {
+        "name": "mode",
+        "in": "query",
+        "schema": {"type": "string", "enum": [value.value for value in EventMode]},
+    },
+    {
+        "name": "month",
+        "in": "query",
+        "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+        "description": "YYYY-MM, in Berlin time",
+    },
+    {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "free text"},
+    {
+        "name": "past",
+        "in": "query",
+        "schema": {"type": "string", "enum": ["0", "1"]},
+        "description": "1 lists past events (the archive), newest first",
+    },
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+    },
+]
+
+EVENT_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "slug",
+        "title",
+        "format",
+        "summary",
+        "description",
+        "topics",
+        "starts_at",
+        "ends_at",
+        "mode",
+        "venue",
+        "address",
+        "status",
+        "capacity",
+        "seats_left",
+        "waitlist_only",
+        "max_per_municipality",
+        "registration_opens_at",
+        "registration_closes_at",
+        "registration_open",
+        "url",
+        "register_url",
+    ],
+    "properties": {
+        "slug": {"type": "string"},
+        "title": {"type": "string"},
+        "format": {"type": "string", "enum": [value.value for value in EventFormat]},
+        "summary": {"type": "string"},
+        "description": {"type": "string"},
+        "topics": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["slug", "name"],
+                "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
+            },
+        },
+        "starts_at": DATE_TIME,
+        "ends_at": DATE_TIME,
+        "mode": {"type": "string", "enum": [value.value for value in EventMode]},
+        "venue": {"type": "string"},
+        "address": {"type": "string"},
+        "status": {
+            "type": "string",
+            "enum": [EventStatus.PUBLISHED.value, EventStatus.CANCELLED.value],
+        },
+        "capacity": {"type": "integer", "minimum": 0},
+        "seats_left": {"type": "integer", "minimum": 0},
+        "waitlist_only": {"type": "boolean"},
+        "max_per_municipality": {"type": ["integer", "null"], "minimum": 1},
+        "registration_opens_at": NULLABLE_DATE_TIME,
+        "registration_closes_at": DATE_TIME,
+        "registration_open": {"type": "boolean"},
+        "url": {"type": "string", "format": "uri"},
+        "register_url": {"type": "string", "format": "uri"},
+    },
+}
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {"error": {"type": "integer"}, "message": {"type": "string"}},
+}
+
+
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Start Smart: Veranstaltungen",
+            "version": "1.0.0",
+            "description": "Published kick-offs, thematic workshops and peer-learnings. "
+            "Times are ISO 8601 with the offset of Europe/Berlin.",
+        },
+        "servers": [{"url": current_app.config["BASE_URL"] + "/api/v1"}],
+        "paths": {
+            "/events": {
+                "get": {
+                    "summary": "List events (upcoming, or past with past=1)",
+                    "operationId": "listEvents",
+                    "parameters": FILTER_PARAMETERS,
+                    "responses": {
+                        "200": {
+                            "description": "A page of events",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/EventList"}
+                                }
+                            },
+                        },
+                        "400": {"$ref": "#/components/responses/Error"},
+                    },
+                }
+            },
+            "/events/{slug}": {
+                "get": {
+                    "summary": "One event",
+                    "operationId": "getEvent",
+                    "parameters": [
+                        {
+                            "name": "slug",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The event",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Event"}
+                                }
+                            },
+                        },
+                        "404": {"$ref": "#/components/responses/Error"},
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Event": EVENT_SCHEMA,
+                "EventList": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["items", "page", "per_page", "total", "pages"],
+                    "properties": {
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
+                        "page": {"type": "integer", "minimum": 1},
+                        "per_page": {"type": "integer", "minimum": 1},
+                        "total": {"type": "integer", "minimum": 0},
+                        "pages": {"type": "integer", "minimum": 1},
+                    },
+                },
+                "Error": ERROR_SCHEMA,
+            },
+            "responses": {
+                "Error": {
+                    "description": "An error",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                }
+            },
+        },
+    }

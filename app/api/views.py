@@ -1,0 +1,87 @@
+"""Read-only catalogue endpoints. Times are ISO 8601 with the Berlin offset."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, jsonify, request
+
+from app.api import bp
+from app.api.openapi import openapi_document
+from app.catalogue import CatalogueFilter, SeatInfo, find_visible_event, search_events, seat_info
+from app.extensions import db
+from app.models import Event, utcnow
+from app.urls import external_url
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MAX_PER_PAGE = 100
+
+
+def iso(value):
+    return value.astimezone(BERLIN).isoformat() if value else None
+
+
+def event_json(event: Event, seats: SeatInfo) -> dict:
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "format": event.format.value,
+        "summary": event.summary,
+        "description": event.description,
+        "topics": [{"slug": topic.slug, "name": topic.name} for topic in event.topics],
+        "starts_at": iso(event.starts_at),
+        "ends_at": iso(event.ends_at),
+        "mode": event.mode.value,
+        "venue": event.venue,
+        "address": event.address,
+        "status": event.status.value,
+        "capacity": event.capacity,
+        "seats_left": seats.left,
+        "waitlist_only": seats.waitlist_only,
+        "max_per_municipality": event.max_per_municipality,
+        "registration_opens_at": iso(event.registration_opens_at),
+        "registration_closes_at": iso(event.registration_deadline()),
+        "registration_open": event.registration_open(utcnow()),
+        "url": external_url("public.event_detail", slug=event.slug),
+        "register_url": external_url("public.register", slug=event.slug),
+    }
+
+
+def _int_arg(name: str, default: int, lowest: int, highest: int) -> int:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        abort(400, description=f"{name} must be a whole number")
+    return max(lowest, min(highest, value))
+
+
+@bp.get("/events")
+def events():
+    filters = CatalogueFilter.from_args(request.args, archive=request.args.get("past") == "1")
+    per_page = _int_arg("per_page", current_app.config["CATALOGUE_PAGE_SIZE"], 1, MAX_PER_PAGE)
+    page = search_events(
+        db.session, filters, utcnow(), page=_int_arg("page", 1, 1, 10**6), per_page=per_page
+    )
+    return jsonify(
+        {
+            "items": [event_json(event, page.seats[event.id]) for event in page.items],
+            "page": page.page,
+            "per_page": page.per_page,
+            "total": page.total,
+            "pages": page.pages,
+        }
+    )
+
+
+@bp.get("/events/<slug>")
+def event(slug: str):
+    found = find_visible_event(db.session, slug) or abort(404, description="no such event")
+    return jsonify(event_json(found, seat_info(db.session, [found])[found.id]))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

@@ -1,0 +1,162 @@
+"""Seats: counting them, giving them out and passing freed ones down the waiting list.
+
+Every function here expects the caller to hold the event's lock (see ``lock_event``), so that
+counting and changing happen as one step and no event is ever overbooked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session
+
+from app.booking import notify
+from app.booking.status import change_status
+from app.database import lock_row
+from app.models import (
+    SEAT_HOLDING_STATUSES,
+    Event,
+    Registration,
+    RegistrationStatus,
+    WaitlistMode,
+)
+
+MIN_OFFER_WINDOW = timedelta(hours=1)
+
+
+def lock_event(session: Session, event_id: int) -> Event:
+    timeout = current_app.config.get("LOCK_TIMEOUT_SECONDS", 10)
+    return lock_row(session, Event, event_id, lock_timeout_seconds=timeout)
+
+
+def seats_held(session: Session, event_id: int) -> int:
+    return session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == event_id,
+            Registration.status.in_(SEAT_HOLDING_STATUSES),
+        )
+    )
+
+
+def seats_held_by_municipality(session: Session, event_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(Registration.municipality_key, func.count(Registration.id))
+        .where(
+            Registration.event_id == event_id,
+            Registration.status.in_(SEAT_HOLDING_STATUSES),
+        )
+        .group_by(Registration.municipality_key)
+    )
+    return dict(rows.all())
+
+
+def waitlist_position(session: Session, registration: Registration) -> int | None:
+    """1-based place in line, or None when not waiting. Derived, so it never has gaps."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            tuple_(Registration.waitlisted_at, Registration.id)
+            < tuple_(registration.waitlisted_at, registration.id),
+        )
+    )
+    return ahead + 1
+
+
+def waitlist(session: Session, event_id: int) -> list[Registration]:
+    return list(
+        session.scalars(
+            select(Registration)
+            .where(
+                Registration.event_id == event_id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
+            .order_by(Registration.waitlisted_at, Registration.id)
+        )
+    )
+
+
+def under_municipality_limit(event: Event, held_by_municipality: dict[str, int], key: str) -> bool:
+    limit = event.max_per_municipality
+    return limit is None or held_by_municipality.get(key, 0) < limit
+
+
+def offer_window(event: Event, now: datetime) -> timedelta:
+    """How long a seat is held for the next in line: shorter as the event draws near.
+
+    The configured hours, but at most half the time left until the event starts, and never
+    less than an hour.
+    """
+    window = timedelta(hours=event.offer_hours)
+    return max(MIN_OFFER_WINDOW, min(window, (event.starts_at - now) / 2))
+
+
+@dataclass(frozen=True)
+class Allocation:
+    status: RegistrationStatus
+    position: int | None = None
+
+
+def allocate_seat(session: Session, event: Event, registration: Registration, now: datetime):
+    """Give a confirmed e-mail address a seat, or a place in line. Caller holds the lock."""
+    held = seats_held(session, event.id)
+    by_municipality = seats_held_by_municipality(session, event.id)
+    if held < event.capacity and under_municipality_limit(
+        event, by_municipality, registration.municipality_key
+    ):
+        change_status(registration, RegistrationStatus.CONFIRMED, now)
+        session.flush()
+        notify.confirmed(session, registration)
+        result = Allocation(RegistrationStatus.CONFIRMED)
+    else:
+        change_status(registration, RegistrationStatus.WAITLISTED, now)
+        session.flush()
+        position = waitlist_position(session, registration)
+        notify.waitlisted(session, registration, position)
+        result = Allocation(RegistrationStatus.WAITLISTED, position)
+    event.updated_at = now
+    return result
+
+
+def fill_free_seats(session: Session, event: Event, now: datetime) -> list[Registration]:
+    """Pass free seats to the longest-waiting eligible registrations. Caller holds the lock.
+
+    Eligible means the municipality is still under the event's per-municipality limit; someone
+    who is not skips no place in line, they simply wait for a seat they may take.
+    """
+    if now >= event.starts_at or not event.is_published:
+        return []
+    free = event.capacity - seats_held(session, event.id)
+    if free <= 0:
+        return []
+    by_municipality = seats_held_by_municipality(session, event.id)
+    promoted: list[Registration] = []
+    for candidate in waitlist(session, event.id):
+        if free <= 0:
+            break
+        if not under_municipality_limit(event, by_municipality, candidate.municipality_key):
+            continue
+        if event.waitlist_mode == WaitlistMode.OFFER:
+            change_status(candidate, RegistrationStatus.OFFERED, now)
+            candidate.offer_expires_at = now + offer_window(event, now)
+        else:
+            change_status(candidate, RegistrationStatus.CONFIRMED, now)
+        by_municipality[candidate.municipality_key] = (
+            by_municipality.get(candidate.municipality_key, 0) + 1
+        )
+        free -= 1
+        promoted.append(candidate)
+    if promoted:
+        event.updated_at = now
+        session.flush()
+        for registration in promoted:
+            if registration.status == RegistrationStatus.OFFERED:
+                notify.offered(session, registration)
+            else:
+                notify.promoted(session, registration)
+    return promoted

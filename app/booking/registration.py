@@ -1,0 +1,263 @@
+"""A registration's life: submit, confirm the e-mail address, cancel, accept or decline an offer.
+
+Each function that changes seats begins a write transaction, locks the event row, changes what
+it must and flushes; the caller commits (see the package docstring).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.booking import notify
+from app.booking.allocation import (
+    Allocation,
+    allocate_seat,
+    fill_free_seats,
+    lock_event,
+    seats_held,
+)
+from app.booking.errors import (
+    CapacityBelowConfirmed,
+    DuplicateRegistration,
+    RegistrationClosed,
+    RegistrationNotFound,
+)
+from app.booking.municipality import municipality_key, normalise_email
+from app.booking.status import change_status
+from app.database import begin_write
+from app.models import (
+    ACTIVE_STATUSES,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
+
+S = RegistrationStatus
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """What the registration form collects."""
+
+    municipality: str
+    state: str
+    first_name: str
+    last_name: str
+    email: str
+    ags: str = ""
+    role: str = ""
+    language: str = "de"
+
+
+def pending_expiry() -> timedelta:
+    return timedelta(hours=current_app.config["PENDING_EXPIRY_HOURS"])
+
+
+def find_by_token(session: Session, token: str) -> Registration:
+    registration = session.scalar(select(Registration).where(Registration.token == token))
+    if registration is None:
+        raise RegistrationNotFound()
+    return registration
+
+
+def active_registration(session: Session, event_id: int, email: str) -> Registration | None:
+    return session.scalar(
+        select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.email_normalised == normalise_email(email),
+            Registration.status.in_(ACTIVE_STATUSES),
+        )
+    )
+
+
+def submit_registration(
+    session: Session, event: Event, applicant: Applicant, now: datetime
+) -> Registration:
+    """Create a pending registration and queue the opt-in mail. Holds no seat yet.
+
+    The same e-mail address twice for one event raises DuplicateRegistration; the existing
+    registration's personal link is sent again, to that address only.
+    """
+    if not event.registration_open(now):
+        raise RegistrationClosed()
+    existing = active_registration(session, event.id, applicant.email)
+    if existing is not None:
+        notify.link_reminder(session, existing)
+        raise DuplicateRegistration(existing)
+    registration = Registration(
+        event_id=event.id,
+        event=event,
+        municipality=applicant.municipality.strip(),
+        state=applicant.state,
+        ags=applicant.ags.strip(),
+        municipality_key=municipality_key(applicant.municipality, applicant.state, applicant.ags),
+        first_name=applicant.first_name.strip(),
+        last_name=applicant.last_name.strip(),
+        email=applicant.email.strip(),
+        email_normalised=normalise_email(applicant.email),
+        role=applicant.role.strip(),
+        language=applicant.language,
+        status=S.PENDING,
+        created_at=now,
+        consent_at=now,
+        status_changed_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(registration)
+            session.flush()
+    except IntegrityError:  # the same address submitted twice at the same moment
+        existing = active_registration(session, event.id, applicant.email)
+        raise DuplicateRegistration(existing) from None
+    notify.opt_in(session, registration)
+    return registration
+
+
+@dataclass(frozen=True)
+class ConfirmResult:
+    registration: Registration
+    allocation: Allocation | None  # None when nothing changed (already done, or expired)
+
+
+def confirm_email(session: Session, token: str, now: datetime) -> ConfirmResult:
+    """The person clicked the opt-in button: the seat (or a place in line) is allocated now."""
+    begin_write(session)
+    registration = find_by_token(session, token)
+    if registration.status != S.PENDING:
+        return ConfirmResult(registration, None)
+    if now - registration.created_at > pending_expiry():
+        change_status(registration, S.EXPIRED, now)
+        return ConfirmResult(registration, None)
+    event = lock_event(session, registration.event_id)
+    session.refresh(registration)
+    if registration.status != S.PENDING:  # confirmed by a double click in the meantime
+        return ConfirmResult(registration, None)
+    if event.status != EventStatus.PUBLISHED or now >= event.starts_at:
+        raise RegistrationClosed()
+    registration.email_confirmed_at = now
+    return ConfirmResult(registration, allocate_seat(session, event, registration, now))
+
+
+def cancel_registration(session: Session, token: str, now: datetime) -> Registration:
+    """The person (or an organiser on their behalf) cancels; a freed seat passes on at once."""
+    begin_write(session)
+    registration = find_by_token(session, token)
+    if registration.status in (S.CANCELLED, S.EXPIRED):
+        return registration
+    event = lock_event(session, registration.event_id)
+    session.refresh(registration)
+    if registration.status in (S.CANCELLED, S.EXPIRED):
+        return registration
+    held_seat = registration.holds_seat
+    was_confirmed = registration.status == S.CONFIRMED
+    change_status(registration, S.CANCELLED, now)
+    event.updated_at = now
+    session.flush()
+    notify.cancelled(session, registration, was_confirmed=was_confirmed)
+    if held_seat:
+        fill_free_seats(session, event, now)
+    return registration
+
+
+def accept_offer(session: Session, token: str, now: datetime) -> Registration:
+    """Take the seat held for this person, if the offer still stands."""
+    begin_write(session)
+    registration = find_by_token(session, token)
+    event = lock_event(session, registration.event_id)
+    session.refresh(registration)
+    if registration.status != S.OFFERED:
+        return registration
+    if registration.offer_expires_at <= now:
+        _expire_offer(session, event, registration, now)
+        fill_free_seats(session, event, now)
+        return registration
+    change_status(registration, S.CONFIRMED, now)
+    event.updated_at = now
+    session.flush()
+    notify.confirmed(session, registration)
+    return registration
+
+
+def decline_offer(session: Session, token: str, now: datetime) -> Registration:
+    begin_write(session)
+    registration = find_by_token(session, token)
+    event = lock_event(session, registration.event_id)
+    session.refresh(registration)
+    if registration.status != S.OFFERED:
+        return registration
+    change_status(registration, S.CANCELLED, now)
+    event.updated_at = now
+    session.flush()
+    notify.cancelled(session, registration, was_confirmed=False)
+    fill_free_seats(session, event, now)
+    return registration
+
+
+def _expire_offer(session: Session, event: Event, registration: Registration, now: datetime):
+    change_status(registration, S.EXPIRED, now)
+    event.updated_at = now
+    session.flush()
+    notify.offer_expired(session, registration)
+
+
+def expire_offers(session: Session, now: datetime) -> int:
+    """Offers not taken in time pass to the next in line. Run by the worker; commits per event."""
+    event_ids = session.scalars(
+        select(Registration.event_id)
+        .where(Registration.status == S.OFFERED, Registration.offer_expires_at <= now)
+        .distinct()
+    ).all()
+    session.commit()
+    expired = 0
+    for event_id in event_ids:
+        begin_write(session)
+        event = lock_event(session, event_id)
+        overdue = session.scalars(
+            select(Registration).where(
+                Registration.event_id == event_id,
+                Registration.status == S.OFFERED,
+                Registration.offer_expires_at <= now,
+            )
+        ).all()
+        for registration in overdue:
+            _expire_offer(session, event, registration, now)
+        expired += len(overdue)
+        fill_free_seats(session, event, now)
+        session.commit()
+    return expired
+
+
+def expire_pending(session: Session, now: datetime) -> int:
+    """Registrations whose e-mail address was never confirmed lapse; they held no seat."""
+    result = session.execute(
+        update(Registration)
+        .where(Registration.status == S.PENDING, Registration.created_at < now - pending_expiry())
+        .values(status=S.EXPIRED, status_changed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return result.rowcount or 0
+
+
+def set_capacity(session: Session, event_id: int, capacity: int, now: datetime) -> list:
+    """Change an event's capacity. Raising it promotes from the waiting list at once."""
+    begin_write(session)
+    event = lock_event(session, event_id)
+    held = seats_held(session, event_id)
+    if capacity < held:
+        raise CapacityBelowConfirmed(held)
+    event.capacity = capacity
+    event.updated_at = now
+    return fill_free_seats(session, event, now)
+
+
+def expire_due(session: Session, now: datetime) -> tuple[int, int]:
+    """The worker's housekeeping: lapse unconfirmed registrations and overdue offers."""
+    return expire_pending(session, now), expire_offers(session, now)

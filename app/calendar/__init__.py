@@ -1,0 +1,1 @@
+"""iCalendar building for invites and feeds. Pure: objects in, text out."""

@@ -1,0 +1,1 @@
+"""Mail: composing messages, the outbox they wait in, and their delivery."""

@@ -1,0 +1,36 @@
+"""SQLAlchemy models, one module per aggregate."""
+
+from app.models.event import (
+    Event,
+    EventFormat,
+    EventMode,
+    EventStatus,
+    Topic,
+    WaitlistMode,
+    event_topics,
+)
+from app.models.outbox import OutboxMessage, OutboxStatus
+from app.models.registration import (
+    ACTIVE_STATUSES,
+    SEAT_HOLDING_STATUSES,
+    Registration,
+    RegistrationStatus,
+)
+from app.models.types import utcnow
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "SEAT_HOLDING_STATUSES",
+    "Event",
+    "EventFormat",
+    "EventMode",
+    "EventStatus",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Registration",
+    "RegistrationStatus",
+    "Topic",
+    "WaitlistMode",
+    "event_topics",
+    "utcnow",
+]

@@ -1,0 +1,62 @@
+"""Catalogue, archive and event pages."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+
+from app.booking.allocation import waitlist
+from app.catalogue import CatalogueFilter, all_topics, find_visible_event, search_events, seat_info
+from app.extensions import db
+from app.models import EventFormat, EventMode, utcnow
+from app.public import bp
+
+
+def _page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _listing(template: str, archive: bool):
+    filters = CatalogueFilter.from_args(request.args, archive=archive)
+    page = search_events(
+        db.session,
+        filters,
+        utcnow(),
+        page=_page_number(),
+        per_page=current_app.config["CATALOGUE_PAGE_SIZE"],
+    )
+    return render_template(
+        template,
+        page=page,
+        filters=filters,
+        topics=all_topics(db.session),
+        formats=list(EventFormat),
+        modes=list(EventMode),
+    )
+
+
+@bp.get("/")
+def index():
+    return _listing("public/index.html", archive=False)
+
+
+@bp.get("/archiv")
+def archive():
+    return _listing("public/archive.html", archive=True)
+
+
+@bp.get("/events/<slug>")
+def event_detail(slug: str):
+    event = find_visible_event(db.session, slug) or abort(404)
+    now = utcnow()
+    seats = seat_info(db.session, [event])[event.id]
+    return render_template(
+        "public/event.html",
+        event=event,
+        seats=seats,
+        registration_open=event.registration_open(now),
+        waitlist_length=len(waitlist(db.session, event.id)) if seats.waitlist_only else 0,
+        now=now,
+    )

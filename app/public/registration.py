@@ -1,0 +1,139 @@
+"""Registration form, opt-in confirmation and the personal self-service page.
+
+Links in mails only ever lead to pages; every change is a POST from a button on that page,
+because mail scanners open every link they find.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from app.booking.allocation import waitlist_position
+from app.booking.errors import DuplicateRegistration, RegistrationClosed, RegistrationNotFound
+from app.booking.registration import (
+    Applicant,
+    accept_offer,
+    cancel_registration,
+    confirm_email,
+    decline_offer,
+    find_by_token,
+    submit_registration,
+)
+from app.catalogue import find_visible_event, seat_info
+from app.extensions import db, limiter
+from app.i18n import current_language
+from app.models import RegistrationStatus, utcnow
+from app.public import bp
+from app.public.forms import ConfirmForm, RegistrationForm
+
+
+def public_form_limit() -> str:
+    return current_app.config["RATELIMIT_PUBLIC_FORMS"]
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(public_form_limit, methods=["POST"])
+def register(slug: str):
+    event = find_visible_event(db.session, slug) or abort(404)
+    now = utcnow()
+    form = RegistrationForm()
+    if not event.registration_open(now):
+        return render_template("public/register_closed.html", event=event), 200
+    if form.validate_on_submit():
+        if form.website.data:  # honeypot filled in: pretend success, store nothing
+            return redirect(url_for("public.registration_sent", slug=slug))
+        applicant = Applicant(
+            municipality=form.municipality.data,
+            state=form.state.data,
+            ags=form.ags.data or "",
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            email=form.email.data,
+            role=form.role.data or "",
+            language=current_language(),
+        )
+        try:
+            submit_registration(db.session, event, applicant, now)
+        except DuplicateRegistration:
+            db.session.commit()  # keeps the queued reminder with the personal link
+            form.email.errors.append(
+                _(
+                    "Mit dieser E-Mail-Adresse besteht bereits eine Anmeldung für diese "
+                    "Veranstaltung. Wir haben Ihnen den persönlichen Link dazu noch einmal "
+                    "geschickt."
+                )
+            )
+        except RegistrationClosed:
+            db.session.rollback()
+            flash(_("Die Anmeldung zu dieser Veranstaltung ist nicht mehr möglich."), "error")
+            return redirect(url_for("public.event_detail", slug=slug))
+        else:
+            db.session.commit()
+            return redirect(url_for("public.registration_sent", slug=slug))
+    seats = seat_info(db.session, [event])[event.id]
+    status = 422 if form.errors else 200
+    return render_template("public/register.html", event=event, form=form, seats=seats), status
+
+
+@bp.get("/events/<slug>/register/sent")
+def registration_sent(slug: str):
+    event = find_visible_event(db.session, slug) or abort(404)
+    return render_template("public/register_sent.html", event=event)
+
+
+def _registration_or_404(token: str):
+    try:
+        return find_by_token(db.session, token)
+    except RegistrationNotFound:
+        abort(404)
+
+
+@bp.get("/r/<token>")
+def manage(token: str):
+    registration = _registration_or_404(token)
+    return render_template(
+        "public/manage.html",
+        registration=registration,
+        event=registration.event,
+        position=waitlist_position(db.session, registration),
+        form=ConfirmForm(),
+        now=utcnow(),
+        S=RegistrationStatus,
+    )
+
+
+def _post_action(token: str, action, success_message=None):
+    _registration_or_404(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        action(db.session, token, utcnow())
+    except RegistrationClosed:
+        db.session.rollback()
+        flash(_("Die Anmeldung zu dieser Veranstaltung ist nicht mehr möglich."), "error")
+        return redirect(url_for("public.manage", token=token))
+    db.session.commit()
+    if success_message:
+        flash(success_message, "success")
+    return redirect(url_for("public.manage", token=token))
+
+
+@bp.post("/r/<token>/confirm")
+def confirm(token: str):
+    return _post_action(token, confirm_email)
+
+
+@bp.post("/r/<token>/cancel")
+def cancel(token: str):
+    return _post_action(token, cancel_registration, _("Ihre Anmeldung ist storniert."))
+
+
+@bp.post("/r/<token>/accept")
+def accept(token: str):
+    return _post_action(token, accept_offer)
+
+
+@bp.post("/r/<token>/decline")
+def decline(token: str):
+    return _post_action(token, decline_offer, _("Sie haben den Platz freigegeben. Danke!"))

@@ -1,0 +1,19 @@
+"""Absolute links for mails and calendars, built from BASE_URL (the worker has no request)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+
+def external_url(endpoint: str, **values) -> str:
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def base_host() -> str:
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"

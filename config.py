@@ -1,0 +1,133 @@
+"""Configuration classes, read from the environment in one place.
+
+Every variable read here is listed in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSECURE_SECRET_KEY = "dev-only-insecure-secret-key"
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, got {value!r}") from exc
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual postgres:// and postgresql:// forms and use the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    SECRET_KEY = env_str("SECRET_KEY", INSECURE_SECRET_KEY)
+    INSTANCE_PATH = env_str("INSTANCE_PATH", str(BASE_DIR / "instance"))
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        env_str("DATABASE_URL", "sqlite:///" + str(Path(INSTANCE_PATH) / "startsmart.sqlite"))
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Where links in mails and calendars point to (no request exists in the worker).
+    BASE_URL = env_str("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    # Mail
+    MAIL_SERVER = env_str("MAIL_SERVER")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = env_str("MAIL_USERNAME")
+    MAIL_PASSWORD = env_str("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "Start Smart <startsmart@example.org>")
+    MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 10)
+    # "inline": deliver right after the request that queued the mail; "worker": only
+    # `flask worker` delivers. The dev mailbox keeps mail when no MAIL_SERVER is set.
+    MAIL_DELIVERY = env_str("MAIL_DELIVERY", "worker")
+    MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 12)
+    DEV_MAILBOX = False
+
+    # Booking rules
+    PENDING_EXPIRY_HOURS = env_int("PENDING_EXPIRY_HOURS", 48)
+    OFFER_HOURS_DEFAULT = env_int("OFFER_HOURS_DEFAULT", 48)
+    LOCK_TIMEOUT_SECONDS = env_int("LOCK_TIMEOUT_SECONDS", 10)
+    OFFICE_NAME = env_str("OFFICE_NAME", "Koordinierungs- und Transferstelle Start Smart")
+
+    # Protection of public forms
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_PUBLIC_FORMS = env_str("RATELIMIT_PUBLIC_FORMS", "30 per minute;300 per hour")
+    RATELIMIT_HEADERS_ENABLED = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
+
+    # Languages
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    LANGUAGES = ("de", "en")
+
+    CATALOGUE_PAGE_SIZE = env_int("CATALOGUE_PAGE_SIZE", 20)
+    SEED_DEMO = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+    MAIL_DELIVERY = env_str("MAIL_DELIVERY", "inline")
+    DEV_MAILBOX = Config.MAIL_SERVER is None
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        env_str("TEST_DATABASE_URL", "sqlite:///:memory:")
+    )
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    MAIL_DELIVERY = "worker"
+    MAIL_SERVER = "127.0.0.1"
+    DEV_MAILBOX = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    name = name or env_str("APP_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, got {name!r}") from None
