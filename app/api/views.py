@@ -10,7 +10,7 @@ from app.api import bp
 from app.api.openapi import openapi_document
 from app.catalogue import CatalogueFilter, SeatInfo, find_visible_event, search_events, seat_info
 from app.extensions import db
-from app.models import Event, utcnow
+from app.models import Event, EventFormat, EventMode, utcnow
 from app.urls import external_url
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -55,12 +55,31 @@ def _int_arg(name: str, default: int, lowest: int, highest: int) -> int:
         value = int(raw)
     except ValueError:
         abort(400, description=f"{name} must be a whole number")
-    return max(lowest, min(highest, value))
+    if not lowest <= value <= highest:
+        abort(400, description=f"{name} must be between {lowest} and {highest}")
+    return value
+
+
+def _choice_arg(name: str, choices) -> None:
+    raw = request.args.get(name)
+    if raw not in (None, "") and raw not in choices:
+        abort(400, description=f"{name} must be one of: {', '.join(choices)}")
+
+
+def _filters_from_request() -> CatalogueFilter:
+    """The catalogue's filters, but strict: a client's typo is a 400, not a silently wider list."""
+    _choice_arg("format", [value.value for value in EventFormat])
+    _choice_arg("mode", [value.value for value in EventMode])
+    _choice_arg("past", ["0", "1"])
+    filters = CatalogueFilter.from_args(request.args, archive=request.args.get("past") == "1")
+    if request.args.get("month") and filters.month is None:
+        abort(400, description="month must be YYYY-MM")
+    return filters
 
 
 @bp.get("/events")
 def events():
-    filters = CatalogueFilter.from_args(request.args, archive=request.args.get("past") == "1")
+    filters = _filters_from_request()
     per_page = _int_arg("per_page", current_app.config["CATALOGUE_PAGE_SIZE"], 1, MAX_PER_PAGE)
     page = search_events(
         db.session, filters, utcnow(), page=_int_arg("page", 1, 1, 10**6), per_page=per_page
