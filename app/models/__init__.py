@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 
+from app.models.calendar_feed import CalendarFeedToken, FeedScope
 from app.models.event import (
     Event,
     EventFormat,
@@ -21,10 +22,12 @@ from app.models.types import utcnow
 __all__ = [
     "ACTIVE_STATUSES",
     "SEAT_HOLDING_STATUSES",
+    "CalendarFeedToken",
     "Event",
     "EventFormat",
     "EventMode",
     "EventStatus",
+    "FeedScope",
     "OutboxMessage",
     "OutboxStatus",
     "Registration",
