@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 
+from app.models.audit import AuditEntry
 from app.models.calendar_feed import CalendarFeedToken, FeedScope
 from app.models.event import (
     Event,
@@ -18,10 +19,12 @@ from app.models.registration import (
     RegistrationStatus,
 )
 from app.models.types import utcnow
+from app.models.user import User, UserRole
 
 __all__ = [
     "ACTIVE_STATUSES",
     "SEAT_HOLDING_STATUSES",
+    "AuditEntry",
     "CalendarFeedToken",
     "Event",
     "EventFormat",
@@ -33,6 +36,8 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "Topic",
+    "User",
+    "UserRole",
     "WaitlistMode",
     "event_topics",
     "utcnow",

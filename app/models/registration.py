@@ -83,6 +83,9 @@ class Registration(db.Model):
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Raised with each calendar update sent to this person (iCalendar SEQUENCE).
     invite_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Attendance at the door (back office): None until checked, then "attended" or "no_show".
+    attendance: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
 
