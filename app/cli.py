@@ -1,4 +1,4 @@
-"""Command line: `flask worker`, `flask events ...`, `flask seed-demo`."""
+"""Command line: `flask worker`, `flask events ...`, `flask topics ...`, `flask seed-demo`."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from app.extensions import db
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Deliver what is due, then stop (for cron).")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")
+@click.option("--batch", default=100, show_default=True, help="Mails claimed at a time.")
 @with_appcontext
-def worker_command(once: bool, interval: float) -> None:
+def worker_command(once: bool, interval: float, batch: int) -> None:
     """Deliver queued mail and expire overdue offers and unconfirmed registrations.
 
     Safe to run in several processes or on several machines at once.
@@ -25,13 +26,24 @@ def worker_command(once: bool, interval: float) -> None:
     from app.models import utcnow
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    run_worker(db.session, once, interval, lambda session: expire_due(session, utcnow()))
+    try:
+        report = run_worker(
+            db.session,
+            once,
+            interval,
+            lambda session: expire_due(session, utcnow()),
+            batch=batch,
+        )
+    except Exception as exc:  # --once only: one clear line and a non-zero exit for cron
+        raise click.ClickException(f"mail worker failed: {type(exc).__name__}: {exc}") from exc
+    click.echo(f"mail: {report}")
 
 
 def register_cli(app: Flask) -> None:
     from app.demo import seed_demo_command
-    from app.events_cli import events_group
+    from app.events_cli import events_group, topics_group
 
     app.cli.add_command(worker_command)
     app.cli.add_command(events_group)
+    app.cli.add_command(topics_group)
     app.cli.add_command(seed_demo_command)

@@ -1,0 +1,52 @@
+# Two commands for a newcomer: `make run` and `make test`. Only Python 3.11+ is needed.
+
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 5000
+HOST ?= 127.0.0.1
+APP_ENV ?= development
+
+BIN := $(VENV)/bin
+export FLASK_APP := app
+export APP_ENV
+
+.PHONY: run test install install-test translations migrate lint clean
+
+run: install translations migrate
+	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: install-test translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changed since the last install (stamp files).
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+translations: install
+	@if find app/translations -name '*.po' 2>/dev/null | grep -q .; then \
+		$(BIN)/pybabel compile --use-fuzzy -q -d app/translations; \
+	fi
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,261 @@
+"""Turning an organiser's input (command-line options, CSV rows) into new events.
+
+Everything arrives as text; ``parse_event`` checks it all at once and reports every problem,
+so that an import can refuse a whole file before anything is stored.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Event, EventFormat, EventMode, EventStatus, Topic, WaitlistMode, utcnow
+
+BERLIN = ZoneInfo("Europe/Berlin")
+LOCAL_TIME_FORMAT = "%Y-%m-%d %H:%M"
+SLUG_MAX_LENGTH = 100
+# Column sizes of app.models.Event: longer text is refused, not silently cut.
+MAX_LENGTHS = {"title": 200, "summary": 500, "venue": 200, "address": 300, "online_url": 500}
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+)
+
+
+class InvalidEventInput(ValueError):
+    """The input cannot become an event; ``problems`` lists every reason, one line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class EventDraft:
+    """A checked event that is not stored yet."""
+
+    fields: dict
+    topics: list[Topic] = field(default_factory=list)
+
+
+def slugify(text: str) -> str:
+    """ "Themenwerkstatt Mobilität in Göttingen" -> "themenwerkstatt-mobilitaet-in-goettingen"."""
+    text = unicodedata.normalize("NFKC", text).translate(_UMLAUTS)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:SLUG_MAX_LENGTH].rstrip("-") or "veranstaltung"
+
+
+def unique_slug(session: Session, title: str, taken: set[str] | None = None) -> str:
+    """A slug for ``title`` used neither in the database nor in ``taken`` (which it joins)."""
+    taken = taken if taken is not None else set()
+    base = slugify(title)
+    existing = set(
+        session.scalars(
+            select(Event.slug).where((Event.slug == base) | Event.slug.startswith(base + "-"))
+        )
+    )
+    slug, number = base, 2
+    while slug in existing or slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    taken.add(slug)
+    return slug
+
+
+def parse_local_time(text: str) -> datetime:
+    """'YYYY-MM-DD HH:MM' in Berlin time -> aware UTC. Refuses times the clock skips in March."""
+    try:
+        naive = datetime.strptime(text.strip(), LOCAL_TIME_FORMAT)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a time like 2027-03-18 10:00") from None
+    local = naive.replace(tzinfo=BERLIN)
+    as_utc = local.astimezone(UTC)
+    if as_utc.astimezone(BERLIN).replace(tzinfo=None) != naive:
+        raise ValueError(f"{text!r} does not exist in Berlin (clocks go forward at 02:00)")
+    return as_utc
+
+
+def topics_by_name(session: Session) -> dict[str, Topic]:
+    return {topic.name.casefold(): topic for topic in session.scalars(select(Topic))}
+
+
+def _choice(enum_class, value: str, name: str, problems: list[str], default=None):
+    value = (value or "").strip()
+    if not value and default is not None:
+        return default
+    try:
+        return enum_class(value)
+    except ValueError:
+        allowed = "|".join(member.value for member in enum_class)
+        problems.append(f"{name} must be one of {allowed}, got {value!r}")
+        return default
+
+
+def _whole_number(value: str, name: str, problems: list[str], required: bool) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            problems.append(f"{name} is required")
+        return None
+    if not value.isdigit() or int(value) < 1:
+        problems.append(f"{name} must be a whole number of at least 1, got {value!r}")
+        return None
+    return int(value)
+
+
+def parse_event(
+    values: Mapping[str, str | None],
+    topic_names: Iterable[str],
+    known_topics: dict[str, Topic],
+) -> EventDraft:
+    """Check organiser input given as text; raise InvalidEventInput with every problem found.
+
+    Keys of ``values``: title, format, start, end, capacity, per_municipality, mode, venue,
+    address, online_link, summary, description, status, waitlist_mode.
+    """
+    problems: list[str] = []
+
+    def text(key: str) -> str:
+        return (values.get(key) or "").strip()
+
+    title = text("title")
+    if not title:
+        problems.append("title is required")
+    event_format = None
+    if text("format"):
+        event_format = _choice(EventFormat, text("format"), "format", problems)
+    else:
+        problems.append("format is required")
+    starts_at = ends_at = None
+    for key in ("start", "end"):
+        if not text(key):
+            problems.append(f"{key} is required")
+            continue
+        try:
+            moment = parse_local_time(text(key))
+        except ValueError as exc:
+            problems.append(f"{key}: {exc}")
+            continue
+        if key == "start":
+            starts_at = moment
+        else:
+            ends_at = moment
+    if starts_at and ends_at and ends_at <= starts_at:
+        problems.append("end must be after start")
+    capacity = _whole_number(text("capacity"), "capacity", problems, required=True)
+    per_municipality = _whole_number(
+        text("per_municipality"), "per_municipality", problems, required=False
+    )
+    if capacity and per_municipality and per_municipality > capacity:
+        problems.append("per_municipality cannot be larger than capacity")
+    mode = _choice(EventMode, text("mode"), "mode", problems, default=EventMode.IN_PERSON)
+    status = _choice(EventStatus, text("status"), "status", problems, EventStatus.PUBLISHED)
+    if status == EventStatus.CANCELLED:
+        problems.append("status must be draft or published for a new event")
+    waitlist_mode = _choice(
+        WaitlistMode, text("waitlist_mode"), "waitlist_mode", problems, WaitlistMode.AUTOMATIC
+    )
+    online_url = text("online_link")
+    if online_url and not re.match(r"^https?://\S+$", online_url):
+        problems.append(f"online_link must start with https://, got {online_url!r}")
+    if mode in (EventMode.ONLINE, EventMode.HYBRID) and not online_url:
+        problems.append(f"online_link is required for mode {mode.value}")
+    if mode in (EventMode.IN_PERSON, EventMode.HYBRID) and not (text("venue") or text("address")):
+        problems.append(f"venue or address is required for mode {mode.value}")
+
+    fields = {
+        "title": title,
+        "summary": text("summary"),
+        "venue": text("venue"),
+        "address": text("address"),
+        "online_url": online_url,
+    }
+    for key, limit in MAX_LENGTHS.items():
+        if len(fields[key]) > limit:
+            name = "online_link" if key == "online_url" else key
+            problems.append(f"{name} is longer than {limit} characters")
+
+    topics: list[Topic] = []
+    for name in topic_names:
+        name = name.strip()
+        if not name:
+            continue
+        topic = known_topics.get(name.casefold())
+        if topic is None:
+            problems.append(f"unknown topic {name!r} (add it first: flask topics add {name!r})")
+        elif topic not in topics:
+            topics.append(topic)
+
+    if problems:
+        raise InvalidEventInput(problems)
+    fields.update(
+        format=event_format,
+        description=text("description"),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        mode=mode,
+        capacity=capacity,
+        max_per_municipality=per_municipality,
+        status=status,
+        waitlist_mode=waitlist_mode,
+    )
+    return EventDraft(fields=fields, topics=topics)
+
+
+def create_event(session: Session, draft: EventDraft, taken_slugs: set[str] | None = None) -> Event:
+    """Add the checked event to the session (the caller commits); the slug is made unique."""
+    now = utcnow()
+    event = Event(
+        slug=unique_slug(session, draft.fields["title"], taken_slugs),
+        offer_hours=current_app.config.get("OFFER_HOURS_DEFAULT", 48),
+        cancel_reason="",
+        created_at=now,
+        updated_at=now,
+        **draft.fields,
+    )
+    event.topics = list(draft.topics)
+    session.add(event)
+    return event
+
+
+def add_topic(session: Session, name: str) -> Topic:
+    """Add a topic (the caller commits); a name or slug that exists already is refused."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise InvalidEventInput(["a topic name has 1 to 80 characters"])
+    slug = slugify(name)
+    clash = session.scalar(
+        select(Topic).where((func.lower(Topic.name) == name.lower()) | (Topic.slug == slug))
+    )
+    if clash is not None:
+        raise InvalidEventInput([f"topic {clash.name!r} exists already"])
+    topic = Topic(name=name, slug=slug)
+    session.add(topic)
+    return topic
+
+
+def rename_topic(session: Session, old: str, new: str) -> Topic:
+    """Rename a topic; its slug follows the new name, so filter links use the new word."""
+    topic = topics_by_name(session).get(old.strip().casefold())
+    if topic is None:
+        raise InvalidEventInput([f"no topic named {old!r}"])
+    new = new.strip()
+    slug = slugify(new)
+    if not new or len(new) > 80:
+        raise InvalidEventInput(["a topic name has 1 to 80 characters"])
+    clash = session.scalar(
+        select(Topic).where(
+            Topic.id != topic.id, (func.lower(Topic.name) == new.lower()) | (Topic.slug == slug)
+        )
+    )
+    if clash is not None:
+        raise InvalidEventInput([f"topic {clash.name!r} exists already"])
+    topic.name, topic.slug = new, slug
+    return topic
