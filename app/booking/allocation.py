@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
@@ -25,11 +24,13 @@ from app.models import (
 )
 
 MIN_OFFER_WINDOW = timedelta(hours=1)
+# Separates two registrations joining the line under the same lock holder's clock reading.
+WAITLIST_TICK = timedelta(microseconds=1)
 
 
 def lock_event(session: Session, event_id: int) -> Event:
-    timeout = current_app.config.get("LOCK_TIMEOUT_SECONDS", 10)
-    return lock_row(session, Event, event_id, lock_timeout_seconds=timeout)
+    """Lock the event row (PostgreSQL) within the write transaction begun by ``begin_write``."""
+    return lock_row(session, Event, event_id)
 
 
 def seats_held(session: Session, event_id: int) -> int:
@@ -77,8 +78,26 @@ def waitlist(session: Session, event_id: int) -> list[Registration]:
                 Registration.status == RegistrationStatus.WAITLISTED,
             )
             .order_by(Registration.waitlisted_at, Registration.id)
+            .execution_options(populate_existing=True)
         )
     )
+
+
+def join_waitlist(session: Session, event: Event, registration: Registration, now: datetime):
+    """Put ``registration`` at the end of the line. Caller holds the lock.
+
+    ``now`` is read before the lock was granted, so a caller that waited longer may carry an
+    earlier time than one served before it; the stamp is kept strictly after the last one in
+    line so that nobody who was told "position 3" is later pushed back to 4.
+    """
+    last = session.scalar(
+        select(func.max(Registration.waitlisted_at)).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+    )
+    registration.waitlisted_at = now if last is None or last < now else last + WAITLIST_TICK
+    change_status(registration, RegistrationStatus.WAITLISTED, now)
 
 
 def under_municipality_limit(event: Event, held_by_municipality: dict[str, int], key: str) -> bool:
@@ -89,11 +108,12 @@ def under_municipality_limit(event: Event, held_by_municipality: dict[str, int],
 def offer_window(event: Event, now: datetime) -> timedelta:
     """How long a seat is held for the next in line: shorter as the event draws near.
 
-    The configured hours, but at most half the time left until the event starts, and never
-    less than an hour.
+    The configured hours, but at most half the time left until the event starts; never less
+    than an hour, yet never past the start (an offer nobody can use any more helps no one).
     """
     window = timedelta(hours=event.offer_hours)
-    return max(MIN_OFFER_WINDOW, min(window, (event.starts_at - now) / 2))
+    time_left = event.starts_at - now
+    return min(max(MIN_OFFER_WINDOW, min(window, time_left / 2)), time_left)
 
 
 @dataclass(frozen=True)
@@ -103,7 +123,12 @@ class Allocation:
 
 
 def allocate_seat(session: Session, event: Event, registration: Registration, now: datetime):
-    """Give a confirmed e-mail address a seat, or a place in line. Caller holds the lock."""
+    """Give a confirmed e-mail address a seat, or a place in line. Caller holds the lock.
+
+    Anyone already waiting who could take a free seat gets it first: a newcomer never
+    overtakes the line.
+    """
+    fill_free_seats(session, event, now)
     held = seats_held(session, event.id)
     by_municipality = seats_held_by_municipality(session, event.id)
     if held < event.capacity and under_municipality_limit(
@@ -114,7 +139,7 @@ def allocate_seat(session: Session, event: Event, registration: Registration, no
         notify.confirmed(session, registration)
         result = Allocation(RegistrationStatus.CONFIRMED)
     else:
-        change_status(registration, RegistrationStatus.WAITLISTED, now)
+        join_waitlist(session, event, registration, now)
         session.flush()
         position = waitlist_position(session, registration)
         notify.waitlisted(session, registration, position)

@@ -1,7 +1,8 @@
 """A registration's life: submit, confirm the e-mail address, cancel, accept or decline an offer.
 
-Each function that changes seats begins a write transaction, locks the event row, changes what
-it must and flushes; the caller commits (see the package docstring).
+Each function that changes seats begins a write transaction, locks the event row, re-reads the
+registration under that lock, changes what it must and flushes; the caller commits (see the
+package docstring), or rolls back when a BookingError was raised.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,7 +31,7 @@ from app.booking.errors import (
 )
 from app.booking.municipality import municipality_key, normalise_email
 from app.booking.status import change_status
-from app.database import begin_write
+from app.database import TryAgain, begin_write, lock_rows
 from app.models import (
     ACTIVE_STATUSES,
     Event,
@@ -40,6 +41,8 @@ from app.models import (
 )
 
 S = RegistrationStatus
+FINAL_STATUSES = (S.CANCELLED, S.EXPIRED)
+MAX_TOKEN_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ def pending_expiry() -> timedelta:
 
 
 def find_by_token(session: Session, token: str) -> Registration:
+    """The one registration this personal link opens; RegistrationNotFound for any other."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        raise RegistrationNotFound()
     registration = session.scalar(select(Registration).where(Registration.token == token))
     if registration is None:
         raise RegistrationNotFound()
@@ -77,14 +83,28 @@ def active_registration(session: Session, event_id: int, email: str) -> Registra
     )
 
 
+def _lock(session: Session, registration: Registration) -> tuple[Event, Registration]:
+    """Lock the registration's event, then re-read the registration under that lock.
+
+    Always the event first, then the registration: one order everywhere, so no deadlocks. The
+    registration's own row lock keeps ``expire_pending`` (which locks no event) from changing
+    it underneath us on PostgreSQL.
+    """
+    event = lock_event(session, registration.event_id)
+    statement = select(Registration).where(Registration.id == registration.id)
+    return event, lock_rows(session, statement, of=Registration).scalar_one()
+
+
 def submit_registration(
     session: Session, event: Event, applicant: Applicant, now: datetime
 ) -> Registration:
     """Create a pending registration and queue the opt-in mail. Holds no seat yet.
 
     The same e-mail address twice for one event raises DuplicateRegistration; the existing
-    registration's personal link is sent again, to that address only.
+    registration's personal link is sent again, to that address only (the caller commits to
+    keep that mail).
     """
+    begin_write(session)
     if not event.registration_open(now):
         raise RegistrationClosed()
     existing = active_registration(session, event.id, applicant.email)
@@ -113,8 +133,10 @@ def submit_registration(
         with session.begin_nested():
             session.add(registration)
             session.flush()
-    except IntegrityError:  # the same address submitted twice at the same moment
+    except IntegrityError:  # the same address submitted twice at the same moment (PostgreSQL)
         existing = active_registration(session, event.id, applicant.email)
+        if existing is not None:
+            notify.link_reminder(session, existing)
         raise DuplicateRegistration(existing) from None
     notify.opt_in(session, registration)
     return registration
@@ -127,17 +149,20 @@ class ConfirmResult:
 
 
 def confirm_email(session: Session, token: str, now: datetime) -> ConfirmResult:
-    """The person clicked the opt-in button: the seat (or a place in line) is allocated now."""
+    """The person clicked the opt-in button: the seat (or a place in line) is allocated now.
+
+    Too late (``PENDING_EXPIRY_HOURS`` after submitting) the registration expires instead.
+    """
     begin_write(session)
     registration = find_by_token(session, token)
     if registration.status != S.PENDING:
         return ConfirmResult(registration, None)
-    if now - registration.created_at > pending_expiry():
-        change_status(registration, S.EXPIRED, now)
-        return ConfirmResult(registration, None)
-    event = lock_event(session, registration.event_id)
-    session.refresh(registration)
+    event, registration = _lock(session, registration)
     if registration.status != S.PENDING:  # confirmed by a double click in the meantime
+        return ConfirmResult(registration, None)
+    if now - registration.created_at >= pending_expiry():
+        change_status(registration, S.EXPIRED, now)
+        session.flush()
         return ConfirmResult(registration, None)
     if event.status != EventStatus.PUBLISHED or now >= event.starts_at:
         raise RegistrationClosed()
@@ -145,15 +170,11 @@ def confirm_email(session: Session, token: str, now: datetime) -> ConfirmResult:
     return ConfirmResult(registration, allocate_seat(session, event, registration, now))
 
 
-def cancel_registration(session: Session, token: str, now: datetime) -> Registration:
-    """The person (or an organiser on their behalf) cancels; a freed seat passes on at once."""
-    begin_write(session)
-    registration = find_by_token(session, token)
-    if registration.status in (S.CANCELLED, S.EXPIRED):
+def _cancel(session: Session, registration: Registration, now: datetime) -> Registration:
+    if registration.status in FINAL_STATUSES:
         return registration
-    event = lock_event(session, registration.event_id)
-    session.refresh(registration)
-    if registration.status in (S.CANCELLED, S.EXPIRED):
+    event, registration = _lock(session, registration)
+    if registration.status in FINAL_STATUSES:
         return registration
     held_seat = registration.holds_seat
     was_confirmed = registration.status == S.CONFIRMED
@@ -166,12 +187,28 @@ def cancel_registration(session: Session, token: str, now: datetime) -> Registra
     return registration
 
 
+def cancel_registration(session: Session, token: str, now: datetime) -> Registration:
+    """The person cancels through their personal link; a freed seat passes on at once."""
+    begin_write(session)
+    return _cancel(session, find_by_token(session, token), now)
+
+
+def remove_registration(session: Session, registration_id: int, now: datetime) -> Registration:
+    """An organiser cancels a registration on someone's behalf; a freed seat passes on at once."""
+    begin_write(session)
+    registration = session.get(Registration, registration_id)
+    if registration is None:
+        raise RegistrationNotFound()
+    return _cancel(session, registration, now)
+
+
 def accept_offer(session: Session, token: str, now: datetime) -> Registration:
     """Take the seat held for this person, if the offer still stands."""
     begin_write(session)
     registration = find_by_token(session, token)
-    event = lock_event(session, registration.event_id)
-    session.refresh(registration)
+    if registration.status != S.OFFERED:
+        return registration
+    event, registration = _lock(session, registration)
     if registration.status != S.OFFERED:
         return registration
     if registration.offer_expires_at <= now:
@@ -186,10 +223,12 @@ def accept_offer(session: Session, token: str, now: datetime) -> Registration:
 
 
 def decline_offer(session: Session, token: str, now: datetime) -> Registration:
+    """Give the held seat back; it is offered to the next in line at once."""
     begin_write(session)
     registration = find_by_token(session, token)
-    event = lock_event(session, registration.event_id)
-    session.refresh(registration)
+    if registration.status != S.OFFERED:
+        return registration
+    event, registration = _lock(session, registration)
     if registration.status != S.OFFERED:
         return registration
     change_status(registration, S.CANCELLED, now)
@@ -208,7 +247,10 @@ def _expire_offer(session: Session, event: Event, registration: Registration, no
 
 
 def expire_offers(session: Session, now: datetime) -> int:
-    """Offers not taken in time pass to the next in line. Run by the worker; commits per event."""
+    """Offers not taken in time pass to the next in line. Run by the worker; commits per event.
+
+    An event too busy to lock right now is left for the next round.
+    """
     event_ids = session.scalars(
         select(Registration.event_id)
         .where(Registration.status == S.OFFERED, Registration.offer_expires_at <= now)
@@ -217,14 +259,20 @@ def expire_offers(session: Session, now: datetime) -> int:
     session.commit()
     expired = 0
     for event_id in event_ids:
-        begin_write(session)
-        event = lock_event(session, event_id)
+        try:
+            begin_write(session)
+            event = lock_event(session, event_id)
+        except TryAgain:
+            continue
         overdue = session.scalars(
-            select(Registration).where(
+            select(Registration)
+            .where(
                 Registration.event_id == event_id,
                 Registration.status == S.OFFERED,
                 Registration.offer_expires_at <= now,
             )
+            .order_by(Registration.offer_expires_at, Registration.id)
+            .execution_options(populate_existing=True)
         ).all()
         for registration in overdue:
             _expire_offer(session, event, registration, now)
@@ -235,19 +283,40 @@ def expire_offers(session: Session, now: datetime) -> int:
 
 
 def expire_pending(session: Session, now: datetime) -> int:
-    """Registrations whose e-mail address was never confirmed lapse; they held no seat."""
-    result = session.execute(
-        update(Registration)
-        .where(Registration.status == S.PENDING, Registration.created_at < now - pending_expiry())
-        .values(status=S.EXPIRED, status_changed_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    """Registrations whose e-mail address was never confirmed lapse; they held no seat.
+
+    Rows another transaction is working on right now (a confirmation in progress) are skipped;
+    the next round sees them again if they are still pending.
+    """
+    try:
+        begin_write(session)
+        overdue = (
+            lock_rows(
+                session,
+                select(Registration).where(
+                    Registration.status == S.PENDING,
+                    Registration.created_at <= now - pending_expiry(),
+                ),
+                skip_locked=True,
+                of=Registration,
+            )
+            .scalars()
+            .all()
+        )
+    except TryAgain:
+        return 0
+    for registration in overdue:
+        change_status(registration, S.EXPIRED, now)
     session.commit()
-    return result.rowcount or 0
+    return len(overdue)
 
 
 def set_capacity(session: Session, event_id: int, capacity: int, now: datetime) -> list:
-    """Change an event's capacity. Raising it promotes from the waiting list at once."""
+    """Change an event's capacity. Raising it promotes from the waiting list at once.
+
+    Below the seats already held (confirmed or offered) raises CapacityBelowConfirmed; the
+    caller rolls back. Returns the registrations promoted.
+    """
     begin_write(session)
     event = lock_event(session, event_id)
     held = seats_held(session, event_id)
