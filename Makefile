@@ -5,10 +5,13 @@ VENV ?= .venv
 PORT ?= 5000
 HOST ?= 127.0.0.1
 APP_ENV ?= development
+# Links in mails and calendars point at the port actually served.
+BASE_URL ?= http://$(HOST):$(PORT)
 
 BIN := $(VENV)/bin
 export FLASK_APP := app
 export APP_ENV
+export BASE_URL
 
 .PHONY: run test install install-test translations migrate lint clean
 
@@ -36,12 +39,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-translations: install
+translations:
 	@if find app/translations -name '*.po' 2>/dev/null | grep -q .; then \
 		$(BIN)/pybabel compile --use-fuzzy -q -d app/translations; \
 	fi
 
-migrate: install
+migrate:
 	$(BIN)/flask db upgrade
 
 lint: install-test

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from pathlib import Path
 
 import click
@@ -142,7 +143,7 @@ def import_command(file: Path) -> None:
 
     known = topics_by_name(db.session)
     drafts, seen = [], {}
-    with click.progressbar(rows, label="Checking", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(rows, label="Checking", file=sys.stderr) as bar:
         for line, record in bar:
             if len(record) > len(header):
                 problems.append(f"line {line}: more fields than columns in the header")
@@ -163,7 +164,7 @@ def import_command(file: Path) -> None:
         _fail(file, problems)
 
     taken: set[str] = set()
-    with click.progressbar(drafts, label="Importing", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(drafts, label="Importing", file=sys.stderr) as bar:
         for draft in bar:
             create_event(db.session, draft, taken)
     db.session.commit()
