@@ -1,15 +1,22 @@
-"""Language choice (German first, English second) and date formatting for templates."""
+"""Language choice (German first, English second) and date formatting for templates.
+
+Every time shown to a person is in Europe/Berlin (Flask-Babel's timezone selector), whatever
+the server's zone; stored times are UTC.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale
 
 
 def select_locale() -> str:
+    """?lang= (remembered in the session), then the session, then Accept-Language; else German."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return languages[0]
     chosen = request.args.get("lang")
     if chosen in languages:
         session["lang"] = chosen
@@ -23,24 +30,43 @@ def current_language() -> str:
     return str(get_locale() or "de")[:2]
 
 
+def language_url(language: str) -> str:
+    """The current page in another language (the query, filters included, is kept)."""
+    if request.endpoint is None or request.method != "GET":
+        return url_for("public.index", lang=language)
+    args = {**(request.view_args or {}), **request.args.to_dict(), "lang": language}
+    return url_for(request.endpoint, **args)
+
+
 def event_date_range(starts_at: datetime, ends_at: datetime) -> str:
     """ "Do., 12. März 2026, 10:00–16:00 Uhr" (the German way), or the English equivalent."""
-    same_day = format_date(starts_at, "yyyy-MM-dd") == format_date(ends_at, "yyyy-MM-dd")
-    day = format_date(starts_at, "EEE, d. MMMM yyyy" if current_language() == "de" else "full")
-    if current_language() == "en":
-        day = format_date(starts_at, "EEE, d MMMM yyyy")
-    if same_day:
+    german = current_language() == "de"
+    day_format = "EEE, d. MMMM yyyy" if german else "EEE, d MMMM yyyy"
+    suffix = " Uhr" if german else ""
+    # English readers may be elsewhere: name the zone once.
+    tail = "" if german else " (Berlin time)"
+    start_day = format_date(starts_at, day_format)
+    if format_date(starts_at, "yyyy-MM-dd") == format_date(ends_at, "yyyy-MM-dd"):
         times = f"{format_time(starts_at, 'HH:mm')}–{format_time(ends_at, 'HH:mm')}"
-        return f"{day}, {times} {'Uhr' if current_language() == 'de' else '(Berlin time)'}"
-    end = format_datetime(ends_at, "EEE, d. MMMM yyyy, HH:mm")
-    return f"{day}, {format_time(starts_at, 'HH:mm')} – {end}"
+        return f"{start_day}, {times}{suffix}{tail}"
+    end_day = format_date(ends_at, day_format)
+    return (
+        f"{start_day}, {format_time(starts_at, 'HH:mm')}{suffix} – "
+        f"{end_day}, {format_time(ends_at, 'HH:mm')}{suffix}{tail}"
+    )
+
+
+def format_datetime_berlin(value: datetime, fmt: str = "EEE, d. MMMM yyyy, HH:mm") -> str:
+    if current_language() != "de":
+        fmt = fmt.replace("d. MMMM", "d MMMM")
+    return format_datetime(value, fmt)
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(current_language=current_language)
+    app.jinja_env.globals.update(current_language=current_language, language_url=language_url)
     app.jinja_env.filters.update(
         date_range=event_date_range,
-        datetime=lambda value, fmt="EEE, d. MMMM yyyy, HH:mm": format_datetime(value, fmt),
+        datetime=format_datetime_berlin,
         date=lambda value, fmt="d. MMMM yyyy": format_date(value, fmt),
         time=lambda value: format_time(value, "HH:mm"),
     )

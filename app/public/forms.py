@@ -14,6 +14,10 @@ def land_choices():
     return [("", PLEASE_CHOOSE), *list(LAENDER.items())]
 
 
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class RegistrationForm(FlaskForm):
     municipality = StringField(
         _l("Kommune"),
@@ -22,10 +26,13 @@ class RegistrationForm(FlaskForm):
             Length(max=200, message=_l("Bitte höchstens %(max)d Zeichen.")),
         ],
         description=_l("Stadt, Gemeinde, Landkreis oder Gemeindeverband"),
+        filters=[strip],
     )
     state = SelectField(
         _l("Land"),
         choices=land_choices,
+        # Checked in validate_state, with a German message instead of WTForms' own.
+        validate_choice=False,
         validators=[DataRequired(_l("Bitte wählen Sie das Land Ihrer Kommune."))],
     )
     ags = StringField(
@@ -43,6 +50,7 @@ class RegistrationForm(FlaskForm):
             DataRequired(_l("Bitte geben Sie Ihren Vornamen an.")),
             Length(max=100, message=_l("Bitte höchstens %(max)d Zeichen.")),
         ],
+        filters=[strip],
     )
     last_name = StringField(
         _l("Nachname"),
@@ -50,6 +58,7 @@ class RegistrationForm(FlaskForm):
             DataRequired(_l("Bitte geben Sie Ihren Nachnamen an.")),
             Length(max=100, message=_l("Bitte höchstens %(max)d Zeichen.")),
         ],
+        filters=[strip],
     )
     email = EmailField(
         _l("E-Mail-Adresse"),
@@ -62,11 +71,13 @@ class RegistrationForm(FlaskForm):
             Length(max=254, message=_l("Bitte höchstens %(max)d Zeichen.")),
         ],
         description=_l("An diese Adresse senden wir den Bestätigungslink."),
+        filters=[strip],
     )
     role = StringField(
         _l("Funktion (optional)"),
         validators=[Optional(), Length(max=200, message=_l("Bitte höchstens %(max)d Zeichen."))],
         description=_l("z. B. Digitalisierungsbeauftragte, Amtsleitung"),
+        filters=[strip],
     )
     consent = BooleanField(
         _l(
@@ -78,8 +89,14 @@ class RegistrationForm(FlaskForm):
     # Honeypot: hidden from people (and screen readers), filled in by naive bots.
     website = StringField(_l("Bitte leer lassen"))
 
+    def validate_state(self, field):
+        if field.data and field.data not in LAENDER:
+            raise ValidationError(_l("Bitte wählen Sie ein Land aus der Liste."))
+
     def validate_ags(self, field):
-        if field.data and self.state.data and field.data[:2] != self.state.data:
+        if field.errors or not field.data or self.state.data not in LAENDER:
+            return
+        if field.data[:2] != self.state.data:
             raise ValidationError(
                 _l(
                     "Die ersten beiden Ziffern des AGS (%(prefix)s) passen nicht zum gewählten "

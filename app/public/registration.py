@@ -103,37 +103,67 @@ def manage(token: str):
     )
 
 
-def _post_action(token: str, action, success_message=None):
+def _post_action(token: str, action):
+    """Run one self-service action from its button; returns the action's result or a response."""
     _registration_or_404(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        action(db.session, token, utcnow())
+        result = action(db.session, token, utcnow())
     except RegistrationClosed:
         db.session.rollback()
         flash(_("Die Anmeldung zu dieser Veranstaltung ist nicht mehr möglich."), "error")
-        return redirect(url_for("public.manage", token=token))
+        return None
     db.session.commit()
-    if success_message:
-        flash(success_message, "success")
+    return result
+
+
+def _back_to(token: str):
     return redirect(url_for("public.manage", token=token))
 
 
 @bp.post("/r/<token>/confirm")
+@limiter.limit(public_form_limit)
 def confirm(token: str):
-    return _post_action(token, confirm_email)
+    result = _post_action(token, confirm_email)
+    if result is not None and result.allocation is not None:
+        if result.allocation.status == RegistrationStatus.CONFIRMED:
+            flash(
+                _("Vielen Dank! Ihre Anmeldung ist bestätigt, Ihr Platz ist reserviert."), "success"
+            )
+        else:
+            flash(
+                _(
+                    "Vielen Dank! Alle Plätze sind vergeben: Sie stehen auf Platz %(position)d "
+                    "der Warteliste.",
+                    position=result.allocation.position or 0,
+                ),
+                "success",
+            )
+    return _back_to(token)
 
 
 @bp.post("/r/<token>/cancel")
+@limiter.limit(public_form_limit)
 def cancel(token: str):
-    return _post_action(token, cancel_registration, _("Ihre Anmeldung ist storniert."))
+    if _post_action(token, cancel_registration) is not None:
+        flash(_("Ihre Anmeldung ist storniert."), "success")
+    return _back_to(token)
 
 
 @bp.post("/r/<token>/accept")
+@limiter.limit(public_form_limit)
 def accept(token: str):
-    return _post_action(token, accept_offer)
+    registration = _post_action(token, accept_offer)
+    if registration is not None and registration.status == RegistrationStatus.CONFIRMED:
+        flash(_("Sie haben den Platz angenommen. Wir freuen uns auf Sie!"), "success")
+    return _back_to(token)
 
 
 @bp.post("/r/<token>/decline")
+@limiter.limit(public_form_limit)
 def decline(token: str):
-    return _post_action(token, decline_offer, _("Sie haben den Platz freigegeben. Danke!"))
+    registration = _post_action(token, decline_offer)
+    if registration is not None and registration.status == RegistrationStatus.CANCELLED:
+        flash(_("Sie haben den Platz freigegeben. Danke!"), "success")
+    return _back_to(token)
