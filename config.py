@@ -74,6 +74,8 @@ class Config:
     OFFER_HOURS_DEFAULT = env_int("OFFER_HOURS_DEFAULT", 48)
     LOCK_TIMEOUT_SECONDS = env_int("LOCK_TIMEOUT_SECONDS", 10)
     OFFICE_NAME = env_str("OFFICE_NAME", "Koordinierungs- und Transferstelle Start Smart")
+    # Intake: a confirmed expression of interest not contacted within this many days is overdue.
+    INTEREST_CONTACT_DAYS = env_int("INTEREST_CONTACT_DAYS", 5)
 
     # Protection of public forms
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)

@@ -48,11 +48,13 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     errors.init_app(app)
 
     from app.api import bp as api_bp
+    from app import intake
     from app.mail.delivery import init_inline_delivery
     from app.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    intake.init_app(app)  # expression of interest, consultations, `flask municipalities`
     csrf.exempt(api_bp)
     if app.config["DEV_MAILBOX"]:
         from app.mail.devbox import bp as devbox_bp

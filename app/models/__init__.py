@@ -11,6 +11,22 @@ from app.models.event import (
     WaitlistMode,
     event_topics,
 )
+from app.models.intake import (
+    BookingStatus,
+    ConsultationBooking,
+    ConsultationSlot,
+    ExpressionOfInterest,
+    InterestNote,
+    InterestStatus,
+    Municipality,
+    MunicipalityHistory,
+    MunicipalityKey,
+    PipelineStage,
+    SizeClass,
+    SlotChannel,
+    SlotStatus,
+    StrategyStage,
+)
 from app.models.outbox import OutboxMessage, OutboxStatus
 from app.models.registration import (
     ACTIVE_STATUSES,
@@ -24,6 +40,20 @@ from app.models.user import User, UserRole
 __all__ = [
     "ACTIVE_STATUSES",
     "SEAT_HOLDING_STATUSES",
+    "BookingStatus",
+    "ConsultationBooking",
+    "ConsultationSlot",
+    "ExpressionOfInterest",
+    "InterestNote",
+    "InterestStatus",
+    "Municipality",
+    "MunicipalityHistory",
+    "MunicipalityKey",
+    "PipelineStage",
+    "SizeClass",
+    "SlotChannel",
+    "SlotStatus",
+    "StrategyStage",
     "AuditEntry",
     "CalendarFeedToken",
     "Event",
