@@ -6,6 +6,7 @@ Every variable read here is listed in the README's configuration table.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -85,6 +86,11 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    # Back office: a login lasts a working day; repeated wrong passwords lock the account.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=env_int("SESSION_LIFETIME_HOURS", 8))
+    RATELIMIT_LOGIN = env_str("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
 
     # Languages

@@ -24,7 +24,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     refuse_insecure_production(app, config_class)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from app import errors, i18n, security
+    from app import admin, errors, i18n, security
     from app.cli import register_cli
     from app.database import configure_engine
     from app.extensions import babel, csrf, db, limiter, mail, migrate
@@ -54,6 +54,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    admin.init_app(app)  # back office under /admin, with the login manager
     intake.init_app(app)  # expression of interest, consultations, `flask municipalities`
     csrf.exempt(api_bp)
     if app.config["DEV_MAILBOX"]:

@@ -40,10 +40,12 @@ def worker_command(once: bool, interval: float, batch: int) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app.admin.cli import users_group
     from app.demo import seed_demo_command
     from app.events_cli import events_group, topics_group
 
     app.cli.add_command(worker_command)
+    app.cli.add_command(users_group)
     app.cli.add_command(events_group)
     app.cli.add_command(topics_group)
     app.cli.add_command(seed_demo_command)

@@ -1,0 +1,49 @@
+"""QR codes that open a participant's check-in entry for an organiser at the door.
+
+The code carries a value derived from the registration's secret token, not the token itself:
+whoever photographs a badge gets no access to the person's self-service page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import segno
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Registration
+from app.urls import external_url
+
+
+def checkin_code(registration: Registration) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, registration.token.encode(), hashlib.sha256).hexdigest()
+    return digest[:20]
+
+
+def find_by_checkin_code(session: Session, event_id: int, code: str) -> Registration | None:
+    for registration in session.scalars(
+        select(Registration).where(Registration.event_id == event_id)
+    ):
+        if hmac.compare_digest(checkin_code(registration), code):
+            return registration
+    return None
+
+
+def checkin_url(registration: Registration) -> str:
+    return external_url(
+        "admin.checkin_entry", event_id=registration.event_id, code=checkin_code(registration)
+    )
+
+
+def checkin_qr_svg(registration: Registration) -> str:
+    """The QR code as an inline SVG document."""
+    return segno.make(checkin_url(registration), error="m").svg_inline(scale=4, border=2)
+
+
+def checkin_qr_data_uri(registration: Registration) -> str:
+    """The QR code as a PNG data: URI, for the HTML confirmation mail."""
+    return segno.make(checkin_url(registration), error="m").png_data_uri(scale=5, border=2)
