@@ -1,21 +1,26 @@
-"""iTIP invitations (RFC 5546) for one participant at one event."""
+"""iTIP invitations (RFC 5546) for one participant at one event, sent by mail (RFC 6047).
+
+ICAL.md items 1-15: the UID stays the same for a participant at an event, so an update or a
+cancel replaces the calendar entry; SEQUENCE comes from the registration and rises with every
+update; replies are not processed (RSVP=FALSE).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from email.utils import parseaddr
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, vCalAddress
 from icalendar import Event as VEvent
 
+from app.calendar.timezone import BERLIN, berlin_vtimezone
 from app.models import Registration
 from app.urls import base_host, external_url
 
-BERLIN = ZoneInfo("Europe/Berlin")
 PRODID = "-//Start Smart//Anmeldung//DE"
+METHODS = ("REQUEST", "CANCEL")
 
 
 def invite_uid(registration: Registration) -> str:
@@ -23,46 +28,84 @@ def invite_uid(registration: Registration) -> str:
 
 
 def location_line(event) -> str:
+    """Venue and address in one line; "Online" for an event without a place."""
     return ", ".join(part for part in (event.venue, event.address) if part) or (
-        _("Online") if event.online_url else ""
+        _("Online") if event.online_url or event.mode == "online" else ""
     )
 
 
-def build_invite(registration: Registration, method: str, now: datetime) -> str:
-    """A REQUEST (confirmed seat) or CANCEL for ``registration``; SEQUENCE from the row."""
-    event = registration.event
+def organizer_address() -> vCalAddress:
+    """The office, as in the mail's From (ICAL.md 10)."""
     office_name, office_address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
     organizer = vCalAddress(f"mailto:{office_address}")
     organizer.params["CN"] = office_name or current_app.config["OFFICE_NAME"]
+    return organizer
+
+
+def attendee_address(registration: Registration) -> vCalAddress:
     attendee = vCalAddress(f"mailto:{registration.email}")
     attendee.params.update(
         {
             "CN": registration.full_name,
+            "CUTYPE": "INDIVIDUAL",
             "ROLE": "REQ-PARTICIPANT",
             "PARTSTAT": "NEEDS-ACTION",
-            "RSVP": "FALSE",
+            "RSVP": "FALSE",  # replies are not processed; the mail text says so
         }
     )
-    manage_url = external_url("public.manage", token=registration.token)
-    description = [event.summary or event.title]
+    return attendee
+
+
+def invite_description(registration: Registration, method: str) -> str:
+    event = registration.event
+    parts = [event.summary or event.title]
     if method == "REQUEST" and event.online_url:
-        description.append(_("Online-Zugang: %(url)s", url=event.online_url))
-    description.append(_("Ihre Anmeldung ansehen oder stornieren: %(url)s", url=manage_url))
+        # Only a confirmed participant ever receives a REQUEST, so the link may be shown here.
+        parts.append(_("Online-Zugang: %(url)s", url=event.online_url))
+    if event.is_cancelled:
+        parts.append(_("Diese Veranstaltung wurde abgesagt."))
+        if event.cancel_reason:
+            parts.append(event.cancel_reason)
+    parts.append(
+        _(
+            "Ihre Anmeldung ansehen oder stornieren: %(url)s",
+            url=external_url("public.manage", token=registration.token),
+        )
+    )
+    parts.append(_("Antworten auf diese Einladung werden nicht ausgewertet."))
+    return "\n\n".join(parts)
+
+
+def build_invite(registration: Registration, method: str, now: datetime) -> str:
+    """A REQUEST (confirmed seat) or CANCEL for ``registration``; SEQUENCE from the row."""
+    if method not in METHODS:
+        raise ValueError(f"unknown iTIP method {method!r}")
+    event = registration.event
     vevent = VEvent.new(
         uid=invite_uid(registration),
         stamp=now,
         start=event.starts_at.astimezone(BERLIN),
         end=event.ends_at.astimezone(BERLIN),
         summary=event.title,
-        description="\n\n".join(description),
+        description=invite_description(registration, method),
         location=location_line(event) or None,
         url=external_url("public.event_detail", slug=event.slug),
         sequence=registration.invite_sequence,
         status="CONFIRMED" if method == "REQUEST" else "CANCELLED",
         transparency="OPAQUE",
-        organizer=organizer,
-        attendees=[attendee],
+        organizer=organizer_address(),
+        attendees=[attendee_address(registration)],
     )
-    calendar = Calendar.new(prodid=PRODID, method=method, subcomponents=[vevent])
-    calendar.add_missing_timezones()
+    calendar = new_calendar()
+    calendar.add("method", method)
+    calendar.add_component(berlin_vtimezone())
+    calendar.add_component(vevent)
     return calendar.to_ical().decode("utf-8")
+
+
+def new_calendar() -> Calendar:
+    """VERSION and PRODID only (``Calendar.new`` would add a random calendar UID)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    return calendar

@@ -22,6 +22,8 @@ def _subjects() -> dict[str, str]:
         "offered": _("Ein Platz ist für Sie reserviert"),
         "offer_expired": _("Ihr reservierter Platz ist verfallen"),
         "cancelled": _("Ihre Anmeldung ist storniert"),
+        "updated": _("Wichtige Änderung"),
+        "event_cancelled": _("Veranstaltung abgesagt"),
     }
 
 

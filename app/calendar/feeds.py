@@ -1,0 +1,194 @@
+"""Subscription feeds (RFC 5545 + RFC 7986): events in, iCalendar bytes out.
+
+A feed carries no METHOD (ICAL.md 16), names itself (X-WR-CALNAME, NAME), asks to be refreshed
+hourly, and gives every event a UID of its own, independent of the invite UIDs (ICAL.md 18).
+DTSTAMP is the event's last change: for a calendar without METHOD, RFC 5545 3.8.7.2 lets it
+stand for that, and it makes each VEVENT a pure function of the event row.
+
+Speed: icalendar needs about a millisecond per event to build and fold a VEVENT. Each VEVENT is
+built by the library once per version of the event (the cache key holds every value it shows)
+and kept; a feed joins the cached VEVENTs into a calendar shell that the library also built. So
+only changed events cost anything, and no line is ever written by hand.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from icalendar import Calendar, vText
+from icalendar import Event as VEvent
+
+from app.calendar.invites import PRODID, location_line
+from app.calendar.timezone import BERLIN, TZID, berlin_vtimezone
+from app.models import Event, EventStatus
+from app.urls import base_host, external_url
+
+REFRESH = timedelta(hours=1)
+END_CALENDAR = b"END:VCALENDAR\r\n"
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One event as one feed shows it."""
+
+    event: Event
+    cancelled: bool = False  # the event, or this person's seat at it, was cancelled
+    online_url: str = ""  # only in feeds of confirmed participants and organisers
+    notes: tuple[str, ...] = ()  # extra description paragraphs (seat counts, personal link)
+    busy: bool = False  # TRANSP:OPAQUE in a personal feed; catalogue feeds do not block time
+
+
+@dataclass
+class FeedStats:
+    """Counts feed builds, so tests and the benchmark can see a 304 built nothing."""
+
+    builds: int = 0
+    vevents_built: int = 0
+
+
+stats = FeedStats()
+
+
+class VEventCache:
+    """Serialised VEVENTs by everything they show; bounded, least recently used out first."""
+
+    def __init__(self, size: int = 20000):
+        self.size = size
+        self._items: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value: bytes) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+vevent_cache = VEventCache()
+
+
+def feed_uid(event: Event) -> str:
+    return f"event-{event.id}@{base_host()}"
+
+
+def _cache_key(entry: FeedEntry) -> tuple:
+    event = entry.event
+    return (
+        current_app.config["BASE_URL"],
+        str(get_locale()),
+        event.id,
+        event.updated_at,
+        event.slug,
+        event.title,
+        event.summary,
+        event.starts_at,
+        event.ends_at,
+        event.venue,
+        event.address,
+        str(event.mode),
+        str(event.status),
+        event.cancel_reason,
+        entry.cancelled,
+        entry.online_url,
+        entry.notes,
+        entry.busy,
+    )
+
+
+def _summary(entry: FeedEntry) -> str:
+    event = entry.event
+    if entry.cancelled or event.is_cancelled:
+        return _("Abgesagt: %(title)s", title=event.title)
+    if event.status == EventStatus.DRAFT:
+        return _("Entwurf: %(title)s", title=event.title)
+    return event.title
+
+
+def _status(entry: FeedEntry) -> str:
+    if entry.cancelled or entry.event.is_cancelled:
+        return "CANCELLED"
+    return "TENTATIVE" if entry.event.status == EventStatus.DRAFT else "CONFIRMED"
+
+
+def build_vevent(entry: FeedEntry) -> VEvent:
+    event = entry.event
+    public = event.status != EventStatus.DRAFT
+    page = external_url("public.event_detail", slug=event.slug) if public else None
+    description = [event.summary or event.title]
+    if event.is_cancelled:
+        description.append(_("Diese Veranstaltung wurde abgesagt."))
+        if event.cancel_reason:
+            description.append(event.cancel_reason)
+    if entry.online_url and not entry.cancelled and not event.is_cancelled:
+        description.append(_("Online-Zugang: %(url)s", url=entry.online_url))
+    description.extend(entry.notes)
+    if page:
+        description.append(_("Details und Anmeldung: %(url)s", url=page))
+    vevent = VEvent.new(
+        uid=feed_uid(event),
+        stamp=event.updated_at,
+        last_modified=event.updated_at,
+        created=event.created_at,
+        start=event.starts_at.astimezone(BERLIN),
+        end=event.ends_at.astimezone(BERLIN),
+        summary=_summary(entry),
+        description="\n\n".join(description),
+        location=location_line(event) or None,
+        url=page,
+        status=_status(entry),
+        transparency="OPAQUE" if entry.busy else "TRANSPARENT",
+    )
+    return vevent
+
+
+def vevent_bytes(entry: FeedEntry) -> bytes:
+    key = _cache_key(entry)
+    cached = vevent_cache.get(key)
+    if cached is None:
+        cached = build_vevent(entry).to_ical()
+        stats.vevents_built += 1
+        vevent_cache.put(key, cached)
+    return cached
+
+
+def feed_shell(name: str, description: str = "") -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", vText(name))  # RFC 7986
+    calendar.add("x-wr-calname", vText(name))  # Outlook, Apple, Google
+    if description:
+        calendar.add("x-wr-caldesc", vText(description))
+    calendar.add("x-wr-timezone", TZID)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
+    calendar.add_component(berlin_vtimezone())
+    return calendar.to_ical()
+
+
+def build_feed(entries: list[FeedEntry], name: str, description: str = "") -> bytes:
+    """The whole feed as bytes (UTF-8, CRLF, folded by icalendar)."""
+    stats.builds += 1
+    shell = feed_shell(name, description)
+    assert shell.endswith(END_CALENDAR)
+    body = b"".join(vevent_bytes(entry) for entry in entries)
+    return shell[: -len(END_CALENDAR)] + body + END_CALENDAR
