@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, has_request_context, request, session, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale, refresh
 
 
 def select_locale() -> str:
@@ -23,7 +23,17 @@ def select_locale() -> str:
         return chosen
     if session.get("lang") in languages:
         return session["lang"]
-    return request.accept_languages.best_match(languages) or languages[0]
+    return _best_accepted(languages) or languages[0]
+
+
+def _best_accepted(languages) -> str | None:
+    # By the primary subtag, in the browser's order of preference: "de-DE, en;q=0.5" is German
+    # (werkzeug's best_match would pick the exact "en" over the regional "de-DE").
+    for value, quality in request.accept_languages:
+        primary = value.split("-")[0].split("_")[0].lower()
+        if quality > 0 and primary in languages:
+            return primary
+    return None
 
 
 def current_language() -> str:
@@ -63,6 +73,9 @@ def format_datetime_berlin(value: datetime, fmt: str = "EEE, d. MMMM yyyy, HH:mm
 
 
 def init_app(app: Flask) -> None:
+    # Flask-Babel caches the locale on `g`; a request that runs inside an app context that is
+    # already pushed (tests, CLI) would otherwise inherit the previous request's language.
+    app.before_request(refresh)
     app.jinja_env.globals.update(current_language=current_language, language_url=language_url)
     app.jinja_env.filters.update(
         date_range=event_date_range,
