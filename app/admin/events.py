@@ -158,9 +158,24 @@ def event_edit(event_id: int):
         values = _form_values(form)
         changes = {k: v for k, v in values.items() if getattr(event, k) != v}
         if changes:
-            programme.update_event(
-                db.session, event.id, changes, now, notify_description=form.notify_description.data
-            )
+            try:
+                programme.update_event(
+                    db.session,
+                    event.id,
+                    changes,
+                    now,
+                    notify_description=form.notify_description.data,
+                )
+            except BookingError:
+                db.session.rollback()
+                flash(
+                    _(
+                        "Die Änderungen konnten nicht gespeichert werden: Eine abgesagte "
+                        "Veranstaltung lässt sich nicht mehr bearbeiten."
+                    ),
+                    "error",
+                )
+                return render_template("admin/event_form.html", form=form, event=event), 422
         event = db.session.get(Event, event_id)
         topics = _chosen_topics(form)
         if [t.id for t in topics] != [t.id for t in event.topics] or any(
@@ -217,9 +232,19 @@ def _status_change(event_id: int, action: str, change, message: str):
     before = {"status": event.status.value}
     try:
         change(db.session, event_id, utcnow())
-    except BookingError:
+    except BookingError as error:
         db.session.rollback()
-        flash(_("Diese Änderung ist im jetzigen Zustand nicht möglich."), "error")
+        if getattr(error, "count", None):
+            flash(
+                _(
+                    "Es gibt %(num)d aktive Anmeldungen. Eine Veranstaltung mit Anmeldungen "
+                    "kann nicht zurückgezogen werden; sagen Sie sie stattdessen ab.",
+                    num=error.count,
+                ),
+                "error",
+            )
+        else:
+            flash(_("Diese Änderung ist im jetzigen Zustand nicht möglich."), "error")
         return redirect(url_for("admin.event_detail", event_id=event_id))
     event = db.session.get(Event, event_id)
     record(db.session, current_user, action, event, before, {"status": event.status.value})
