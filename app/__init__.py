@@ -54,8 +54,11 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-    admin.init_app(app)  # back office under /admin, with the login manager
+    from app.feeds import bp as feeds_bp
+
+    app.register_blueprint(feeds_bp)  # calendar feeds, .ics downloads, `flask feeds`
     intake.init_app(app)  # expression of interest, consultations, `flask municipalities`
+    admin.init_app(app)  # back office under /admin, with the login manager
     csrf.exempt(api_bp)
     if app.config["DEV_MAILBOX"]:
         from app.mail.devbox import bp as devbox_bp
