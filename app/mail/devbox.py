@@ -1,8 +1,14 @@
-"""The development mailbox: every queued mail, readable in the browser. Development only."""
+"""The development mailbox: every queued mail, readable in the browser. Development only.
+
+Registered by create_app only when DEV_MAILBOX is on (development without MAIL_SERVER), so
+that a newcomer can click through opt-in, confirmation and cancellation without any SMTP
+server. Links in the mails point to BASE_URL; here they are shown relative to the host the
+page was opened on, so they work whatever port the development server runs on.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from sqlalchemy import select
 
 from app.extensions import db
@@ -10,6 +16,15 @@ from app.mail.message import build_mime
 from app.models import OutboxMessage
 
 bp = Blueprint("devbox", __name__)
+
+
+def _message_or_404(message_id: int) -> OutboxMessage:
+    return db.session.get(OutboxMessage, message_id) or abort(404)
+
+
+def local_links(text: str) -> str:
+    """Point links to BASE_URL at the host this page was opened on."""
+    return text.replace(current_app.config["BASE_URL"] + "/", request.host_url)
 
 
 @bp.get("/")
@@ -22,13 +37,13 @@ def index():
 
 @bp.get("/<int:message_id>")
 def show(message_id: int):
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
-    return render_template("devbox/show.html", message=message)
+    message = _message_or_404(message_id)
+    return render_template("devbox/show.html", message=message, body=local_links(message.body_text))
 
 
 @bp.get("/<int:message_id>/invite.ics")
 def invite(message_id: int):
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    message = _message_or_404(message_id)
     if not message.ics:
         abort(404)
     return Response(message.ics, mimetype="text/calendar")
@@ -36,5 +51,6 @@ def invite(message_id: int):
 
 @bp.get("/<int:message_id>/raw.eml")
 def raw(message_id: int):
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
-    return Response(build_mime(message, "dev@localhost").as_bytes(), mimetype="message/rfc822")
+    message = _message_or_404(message_id)
+    mime = build_mime(message, current_app.config["MAIL_DEFAULT_SENDER"])
+    return Response(mime.as_bytes(), mimetype="message/rfc822")

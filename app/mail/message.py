@@ -7,6 +7,7 @@ attachments, so the same calendar is attached as invite.ics as well.
 from __future__ import annotations
 
 import smtplib
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -22,6 +23,7 @@ def build_mime(row: OutboxMessage, sender: str) -> EmailMessage:
     mime["From"] = sender
     mime["To"] = row.recipient
     mime["Date"] = formatdate(localtime=False, usegmt=True)
+    # The row's Message-ID, so that a retried delivery is recognisably the same message.
     mime["Message-ID"] = row.message_id
     mime["Auto-Submitted"] = "auto-generated"
     mime.set_content(row.body_text, subtype="plain", charset="utf-8")
@@ -46,30 +48,52 @@ def build_mime(row: OutboxMessage, sender: str) -> EmailMessage:
 
 
 class OutboxMailMessage(Message):
-    """A Flask-Mail message whose MIME body is built from an outbox row."""
+    """A Flask-Mail message whose MIME body is built from an outbox row.
+
+    Everything is read from the row when the message is made, so that sending needs neither
+    the row nor a database transaction any more.
+    """
 
     def __init__(self, row: OutboxMessage):
         sender = current_app.config["MAIL_DEFAULT_SENDER"]
         super().__init__(subject=row.subject, recipients=[row.recipient], sender=sender)
         self.msgId = row.message_id
+        self.outbox_id = row.id
         self._mime = build_mime(row, sender)
 
     def _message(self):
         return self._mime
 
+    def as_bytes(self) -> bytes:
+        # SMTP wants CRLF line ends; mail servers such as Postfix reject bare LF.
+        return self._mime.as_bytes(policy=policy.SMTP)
+
 
 class TimeoutConnection(Connection):
-    """Flask-Mail's connection, with a socket timeout so a hanging server cannot block us."""
+    """Flask-Mail's connection, configured at connect time from ``current_app.config``.
+
+    It sets a socket timeout so that a hanging server cannot block the worker, and it
+    ignores Flask-Mail's habit of suppressing all mail when TESTING is on (the tests talk to
+    a real SMTP server); MAIL_SUPPRESS_SEND still switches sending off when set explicitly.
+    """
+
+    def __enter__(self):
+        self.host = None if current_app.config.get("MAIL_SUPPRESS_SEND") else self.configure_host()
+        self.num_emails = 0
+        return self
 
     def configure_host(self):
-        timeout = current_app.config["MAIL_TIMEOUT"]
-        mail = self.mail
-        if mail.use_ssl:
-            host = smtplib.SMTP_SSL(mail.server, mail.port, timeout=timeout)
+        config = current_app.config
+        server, port = config.get("MAIL_SERVER"), config.get("MAIL_PORT", 25)
+        if not server:
+            raise smtplib.SMTPConnectError(0, "MAIL_SERVER is not set")
+        timeout = config["MAIL_TIMEOUT"]
+        if config.get("MAIL_USE_SSL"):
+            host = smtplib.SMTP_SSL(server, port, timeout=timeout)
         else:
-            host = smtplib.SMTP(mail.server, mail.port, timeout=timeout)
-        if mail.use_tls:
+            host = smtplib.SMTP(server, port, timeout=timeout)
+        if config.get("MAIL_USE_TLS"):
             host.starttls()
-        if mail.username and mail.password:
-            host.login(mail.username, mail.password)
+        if config.get("MAIL_USERNAME") and config.get("MAIL_PASSWORD"):
+            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         return host
