@@ -16,7 +16,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import get_locale
@@ -26,18 +27,56 @@ from icalendar import Event as VEvent
 
 from app.calendar.invites import PRODID, location_line
 from app.calendar.timezone import BERLIN, TZID, berlin_vtimezone
-from app.models import Event, EventStatus
+from app.models import Event, EventMode, EventStatus
 from app.urls import base_host, external_url
 
 REFRESH = timedelta(hours=1)
 END_CALENDAR = b"END:VCALENDAR\r\n"
 
 
+class FeedEvent(NamedTuple):
+    """The columns of an event that a feed shows: read as plain rows, no ORM objects.
+
+    Hydrating a thousand ORM objects costs more than everything else in a feed; a row tuple is
+    also hashable, so it is the VEVENT cache key itself.
+    """
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    starts_at: datetime
+    ends_at: datetime
+    mode: EventMode
+    venue: str
+    address: str
+    online_url: str
+    status: EventStatus
+    cancel_reason: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, event: Event) -> FeedEvent:
+        return cls(*(getattr(event, name) for name in cls._fields))
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == EventStatus.DRAFT
+
+
+FEED_COLUMNS = tuple(getattr(Event, name) for name in FeedEvent._fields)
+
+
 @dataclass(frozen=True)
 class FeedEntry:
     """One event as one feed shows it."""
 
-    event: Event
+    event: FeedEvent
     cancelled: bool = False  # the event, or this person's seat at it, was cancelled
     online_url: str = ""  # only in feeds of confirmed participants and organisers
     notes: tuple[str, ...] = ()  # extra description paragraphs (seat counts, personal link)
@@ -56,7 +95,7 @@ stats = FeedStats()
 
 
 class VEventCache:
-    """Serialised VEVENTs by everything they show; bounded, least recently used out first."""
+    """Bytes by key (VEVENTs by everything they show); bounded, least recently used out first."""
 
     def __init__(self, size: int = 20000):
         self.size = size
@@ -89,35 +128,11 @@ def feed_uid(event: Event) -> str:
     return f"event-{event.id}@{base_host()}"
 
 
-def _cache_key(entry: FeedEntry) -> tuple:
-    event = entry.event
-    return (
-        current_app.config["BASE_URL"],
-        str(get_locale()),
-        event.id,
-        event.updated_at,
-        event.slug,
-        event.title,
-        event.summary,
-        event.starts_at,
-        event.ends_at,
-        event.venue,
-        event.address,
-        str(event.mode),
-        str(event.status),
-        event.cancel_reason,
-        entry.cancelled,
-        entry.online_url,
-        entry.notes,
-        entry.busy,
-    )
-
-
 def _summary(entry: FeedEntry) -> str:
     event = entry.event
     if entry.cancelled or event.is_cancelled:
         return _("Abgesagt: %(title)s", title=event.title)
-    if event.status == EventStatus.DRAFT:
+    if event.is_draft:
         return _("Entwurf: %(title)s", title=event.title)
     return event.title
 
@@ -125,13 +140,12 @@ def _summary(entry: FeedEntry) -> str:
 def _status(entry: FeedEntry) -> str:
     if entry.cancelled or entry.event.is_cancelled:
         return "CANCELLED"
-    return "TENTATIVE" if entry.event.status == EventStatus.DRAFT else "CONFIRMED"
+    return "TENTATIVE" if entry.event.is_draft else "CONFIRMED"
 
 
 def build_vevent(entry: FeedEntry) -> VEvent:
     event = entry.event
-    public = event.status != EventStatus.DRAFT
-    page = external_url("public.event_detail", slug=event.slug) if public else None
+    page = None if event.is_draft else external_url("public.event_detail", slug=event.slug)
     description = [event.summary or event.title]
     if event.is_cancelled:
         description.append(_("Diese Veranstaltung wurde abgesagt."))
@@ -159,8 +173,12 @@ def build_vevent(entry: FeedEntry) -> VEvent:
     return vevent
 
 
-def vevent_bytes(entry: FeedEntry) -> bytes:
-    key = _cache_key(entry)
+def vevent_bytes(entry: FeedEntry, context: tuple) -> bytes:
+    """The VEVENT of ``entry``, from the cache when nothing it shows has changed.
+
+    ``context`` holds what the text depends on beyond the entry: base URL and language.
+    """
+    key = (context, entry)
     cached = vevent_cache.get(key)
     if cached is None:
         cached = build_vevent(entry).to_ical()
@@ -190,5 +208,6 @@ def build_feed(entries: list[FeedEntry], name: str, description: str = "") -> by
     stats.builds += 1
     shell = feed_shell(name, description)
     assert shell.endswith(END_CALENDAR)
-    body = b"".join(vevent_bytes(entry) for entry in entries)
+    context = (current_app.config["BASE_URL"], str(get_locale()))
+    body = b"".join(vevent_bytes(entry, context) for entry in entries)
     return shell[: -len(END_CALENDAR)] + body + END_CALENDAR

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import get_locale, ngettext
@@ -18,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.calendar.feeds import FeedEntry
+from app.calendar.feeds import FEED_COLUMNS, FeedEntry, FeedEvent
 from app.catalogue import CatalogueFilter, seat_info, visible_events_query
 from app.models import Event, EventStatus, Registration, RegistrationStatus
 from app.urls import external_url
@@ -29,6 +30,13 @@ KEEP_PAST = timedelta(days=30)
 # Raise when the feed's shape changes, so that clients' cached copies are replaced.
 FEED_VERSION = "1"
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class SeatKey(NamedTuple):
+    """What ``seat_info`` reads of an event."""
+
+    id: int
+    capacity: int
 
 
 @dataclass(frozen=True)
@@ -74,8 +82,8 @@ def public_validator(session: Session, filters: CatalogueFilter, now: datetime) 
 
 
 def public_entries(session: Session, filters: CatalogueFilter, now: datetime) -> list[FeedEntry]:
-    events = session.scalars(visible_events_query(filters, now - KEEP_PAST)).all()
-    return [FeedEntry(event) for event in events]
+    statement = visible_events_query(filters, now - KEEP_PAST).with_only_columns(*FEED_COLUMNS)
+    return [FeedEntry(FeedEvent(*row)) for row in session.execute(statement)]
 
 
 def public_feed_name(filters: CatalogueFilter) -> str:
@@ -106,14 +114,14 @@ def organiser_validator(session: Session, now: datetime) -> Validator:
 
 
 def organiser_entries(session: Session, now: datetime) -> list[FeedEntry]:
-    events = list(
-        session.scalars(
-            visible_events_query(CatalogueFilter(), now - KEEP_PAST, include_drafts=True)
-        )
-    )
-    seats = seat_info(session, events)
+    statement = visible_events_query(
+        CatalogueFilter(), now - KEEP_PAST, include_drafts=True
+    ).with_only_columns(*FEED_COLUMNS, Event.capacity)
+    rows = session.execute(statement).all()
+    seats = seat_info(session, [SeatKey(row.id, row.capacity) for row in rows])
     entries = []
-    for event in events:
+    for *columns, _capacity in rows:
+        event = FeedEvent(*columns)
         info = seats[event.id]
         note = _(
             "Belegt: %(held)d von %(capacity)d Plätzen", held=info.held, capacity=info.capacity
@@ -188,7 +196,7 @@ def personal_entries(session: Session, email_normalised: str, now: datetime) -> 
         )
         entries.append(
             FeedEntry(
-                event,
+                FeedEvent.of(event),
                 cancelled=cancelled,
                 online_url="" if cancelled else event.online_url,
                 notes=(manage,),

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from app.booking.errors import RegistrationNotFound
 from app.booking.registration import find_by_token
-from app.calendar.feeds import FeedEntry, build_feed
+from app.calendar.feeds import FeedEntry, FeedEvent, VEventCache, build_feed
 from app.calendar.links import google_calendar_url, outlook_calendar_url, webcal_url
 from app.catalogue import find_visible_event
 from app.extensions import db
@@ -24,6 +24,9 @@ from app.public.forms import ConfirmForm
 from app.urls import external_url
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+# Built public feeds by ETag: Google polls without validators, and gets the same bytes again
+# at the cost of the validator query. Personal feeds are never kept.
+public_bodies = VEventCache(size=32)
 
 
 def calendar_response(
@@ -40,7 +43,15 @@ def calendar_response(
     else:
         since = request.if_modified_since
         fresh = since is not None and validator.last_modified <= since
-    response = Response(status=304) if fresh else Response(build(), content_type=CONTENT_TYPE)
+    if fresh:
+        response = Response(status=304)
+    else:
+        body = public_bodies.get((validator.etag,)) if public else None
+        if body is None:
+            body = build()
+            if public:
+                public_bodies.put((validator.etag,), body)
+        response = Response(body, content_type=CONTENT_TYPE)
     response.set_etag(validator.etag)
     response.last_modified = validator.last_modified
     if public:
@@ -78,7 +89,7 @@ def event_download(slug: str):
     validator = queries.make_validator("event", event.updated_at, event.id)
     return calendar_response(
         validator,
-        lambda: build_feed([FeedEntry(event)], event.title),
+        lambda: build_feed([FeedEntry(FeedEvent.of(event))], event.title),
         public=True,
         filename=f"{event.slug}.ics",
     )
