@@ -157,3 +157,43 @@ def test_invite_travels_through_smtp_as_imip(session, make_event, smtp_server):
     (vevent,) = calendar.walk("VEVENT")
     assert str(vevent["UID"]) == f"registration-{registration.id}@startsmart.test"
     assert vevent.start.astimezone(BERLIN) == event.starts_at.astimezone(BERLIN)
+
+
+def test_update_and_cancel_travel_through_smtp_with_their_method(session, make_event, smtp_server):
+    from datetime import timedelta
+
+    from app import programme
+
+    event = make_event()
+    registration = register(session, event, 1)
+    new_start = event.starts_at + timedelta(hours=1)
+    programme.update_event(
+        session,
+        event.id,
+        {"starts_at": new_start, "ends_at": new_start + timedelta(hours=2)},
+        utcnow(),
+    )
+    session.commit()
+    cancel_registration(session, registration.token, utcnow())
+    session.commit()
+    deliver_due(session)
+
+    def calendar_of(kind):
+        row = session.scalar(select(OutboxMessage).where(OutboxMessage.kind == kind))
+        (message,) = [m for m in smtp_server.messages if m["Message-ID"] == row.message_id]
+        alternative, attachment = message.iter_parts()
+        part = list(alternative.iter_parts())[-1]
+        assert part.get_content_type() == "text/calendar"
+        assert part.get_payload(decode=True) == attachment.get_payload(decode=True)
+        calendar = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+        assert str(calendar["METHOD"]) == part.get_param("method")
+        (vevent,) = calendar.walk("VEVENT")
+        return part.get_param("method"), vevent
+
+    sequences = []
+    for kind, method in (("confirmed", "REQUEST"), ("updated", "REQUEST"), ("cancelled", "CANCEL")):
+        sent_method, vevent = calendar_of(kind)
+        assert sent_method == method
+        assert str(vevent["UID"]) == f"registration-{registration.id}@startsmart.test"
+        sequences.append(int(vevent["SEQUENCE"]))
+    assert sequences == [0, 1, 2]
