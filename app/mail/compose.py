@@ -11,6 +11,8 @@ from app.mail.outbox import MailContent
 from app.models import Registration, utcnow
 from app.urls import external_url
 
+ENDED_KINDS = frozenset({"cancelled", "offer_expired"})
+
 
 def _subjects() -> dict[str, str]:
     return {
@@ -18,7 +20,7 @@ def _subjects() -> dict[str, str]:
         "link_reminder": _("Ihr persönlicher Link zur Anmeldung"),
         "confirmed": _("Anmeldung bestätigt"),
         "waitlisted": _("Sie stehen auf der Warteliste"),
-        "promoted": _("Ein Platz ist frei geworden: Ihre Anmeldung ist bestätigt"),
+        "promoted": _("Sie sind von der Warteliste nachgerückt"),
         "offered": _("Ein Platz ist für Sie reserviert"),
         "offer_expired": _("Ihr reservierter Platz ist verfallen"),
         "cancelled": _("Ihre Anmeldung ist storniert"),
@@ -35,8 +37,11 @@ def compose(kind: str, registration: Registration, invite_method: str = "", **co
     with force_locale(registration.language or "de"):
         event = registration.event
         context.update(
+            kind=kind,
             registration=registration,
             event=event,
+            # After a cancellation or a lapsed offer there is nothing left to cancel.
+            can_cancel=kind not in ENDED_KINDS,
             manage_url=external_url("public.manage", token=registration.token),
             event_url=external_url("public.event_detail", slug=event.slug),
         )

@@ -24,7 +24,7 @@ GERMAN_SUBJECTS = {
     "opt_in": "Bitte bestätigen Sie Ihre Anmeldung",
     "link_reminder": "Ihr persönlicher Link zur Anmeldung",
     "confirmed": "Anmeldung bestätigt",
-    "promoted": "Ein Platz ist frei geworden: Ihre Anmeldung ist bestätigt",
+    "promoted": "Sie sind von der Warteliste nachgerückt",
     "waitlisted": "Sie stehen auf der Warteliste",
     "offered": "Ein Platz ist für Sie reserviert",
     "offer_expired": "Ihr reservierter Platz ist verfallen",
@@ -61,6 +61,22 @@ def test_every_mail_kind_renders_with_the_manage_link(
         assert mail.subject.startswith(GERMAN_SUBJECTS[kind])
         assert "Guten Tag Erika Mustermann," in mail.body_text
         assert " du " not in mail.body_text.lower()  # Sie-form throughout
+
+
+def test_footer_offers_cancelling_only_while_there_is_something_to_cancel(
+    session, make_event, make_registration
+):
+    event = make_event()
+    registration = make_registration(event, status=RegistrationStatus.CONFIRMED)
+
+    active = compose("confirmed", registration)
+    ended = compose("cancelled", registration)
+    lapsed = compose("offer_expired", registration)
+
+    assert "Ihre Anmeldung ansehen oder stornieren:" in active.body_text
+    assert "stornieren:" not in ended.body_text and "Ihre Anmeldung ansehen:" in ended.body_text
+    assert "stornieren:" not in lapsed.body_html
+    assert f"http://startsmart.test/events/{event.slug}" in lapsed.body_text  # register again
 
 
 def test_waitlist_mail_tells_the_position(session, make_event, make_registration):
