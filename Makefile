@@ -41,7 +41,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 translations:
 	@if find app/translations -name '*.po' 2>/dev/null | grep -q .; then \
-		$(BIN)/pybabel compile --use-fuzzy -q -d app/translations; \
+		$(BIN)/pybabel compile -q -d app/translations; \
 	fi
 
 migrate:
