@@ -22,6 +22,7 @@ from app.models import Event, EventFormat, EventMode, EventStatus, Topic, Waitli
 BERLIN = ZoneInfo("Europe/Berlin")
 LOCAL_TIME_FORMAT = "%Y-%m-%d %H:%M"
 SLUG_MAX_LENGTH = 100
+MAX_SEATS = 10_000
 # Column sizes of app.models.Event: longer text is refused, not silently cut.
 MAX_LENGTHS = {"title": 200, "summary": 500, "venue": 200, "address": 300, "online_url": 500}
 _UMLAUTS = str.maketrans(
@@ -104,8 +105,8 @@ def _whole_number(value: str, name: str, problems: list[str], required: bool) ->
         if required:
             problems.append(f"{name} is required")
         return None
-    if not value.isdigit() or int(value) < 1:
-        problems.append(f"{name} must be a whole number of at least 1, got {value!r}")
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_SEATS:
+        problems.append(f"{name} must be a whole number from 1 to {MAX_SEATS}, got {value!r}")
         return None
     return int(value)
 

@@ -83,6 +83,8 @@ def test_invalid_input_is_refused(runner, session):
         ("--start", "18.03.2027 10:00"): "is not a time like 2027-03-18 10:00",
         ("--start", "2027-03-28 02:30"): "does not exist in Berlin",
         ("--capacity", "zehn"): "capacity must be a whole number",
+        ("--capacity", "²"): "capacity must be a whole number from 1 to 10000",
+        ("--capacity", "5000000000"): "capacity must be a whole number from 1 to 10000",
         ("--per-municipality", "30"): "per_municipality cannot be larger than capacity",
         ("--mode", "online"): "online_link is required for mode online",
         ("--online-link", "konferenz.example"): "online_link must start with https://",
