@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from app.booking import notify
 from app.booking.status import change_status
-from app.database import lock_row
+from app.database import lock_rows
 from app.models import (
     SEAT_HOLDING_STATUSES,
     Event,
@@ -29,8 +29,13 @@ WAITLIST_TICK = timedelta(microseconds=1)
 
 
 def lock_event(session: Session, event_id: int) -> Event:
-    """Lock the event row (PostgreSQL) within the write transaction begun by ``begin_write``."""
-    return lock_row(session, Event, event_id)
+    """Lock the event row (PostgreSQL) within the write transaction begun by ``begin_write``.
+
+    Topics are left to load on demand: nothing under the lock needs them, and every query
+    saved there shortens the queue of people waiting for it.
+    """
+    statement = select(Event).where(Event.id == event_id).options(lazyload(Event.topics))
+    return lock_rows(session, statement, of=Event).scalar_one()
 
 
 def seats_held(session: Session, event_id: int) -> int:
@@ -129,8 +134,8 @@ def allocate_seat(session: Session, event: Event, registration: Registration, no
     overtakes the line.
     """
     fill_free_seats(session, event, now)
-    held = seats_held(session, event.id)
     by_municipality = seats_held_by_municipality(session, event.id)
+    held = sum(by_municipality.values())
     if held < event.capacity and under_municipality_limit(
         event, by_municipality, registration.municipality_key
     ):
@@ -156,10 +161,10 @@ def fill_free_seats(session: Session, event: Event, now: datetime) -> list[Regis
     """
     if now >= event.starts_at or not event.is_published:
         return []
-    free = event.capacity - seats_held(session, event.id)
+    by_municipality = seats_held_by_municipality(session, event.id)
+    free = event.capacity - sum(by_municipality.values())
     if free <= 0:
         return []
-    by_municipality = seats_held_by_municipality(session, event.id)
     promoted: list[Registration] = []
     for candidate in waitlist(session, event.id):
         if free <= 0:

@@ -9,8 +9,11 @@ wide enough that no thread waits for a connection instead of for the lock.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from sqlalchemy.exc import OperationalError
 
 from app import create_app
 from app.extensions import db
@@ -41,10 +44,22 @@ def build_wide_app(app, connections: int, **overrides):
     return wide
 
 
-def open_connections(app, count: int) -> None:
-    """Connect ``count`` times now, not while the threads race; the pool keeps them."""
+def open_connections(app, count: int, patience_seconds: float = 60) -> None:
+    """Connect ``count`` times now, not while the threads race; the pool keeps them.
+
+    The PostgreSQL server may be shared with other test runs (max_connections): a refused
+    connection is retried for a while instead of failing the test for someone else's load.
+    """
+    deadline = time.monotonic() + patience_seconds
     with app.app_context():
-        opened = [db.engine.connect() for _ in range(count)]
+        opened = []
+        while len(opened) < count:
+            try:
+                opened.append(db.engine.connect())
+            except OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
         for connection in opened:
             connection.close()
 
