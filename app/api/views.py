@@ -9,6 +9,7 @@ from flask import abort, current_app, jsonify, request
 from app.api import bp
 from app.api.openapi import openapi_document
 from app.catalogue import CatalogueFilter, SeatInfo, find_visible_event, search_events, seat_info
+from app.catalogue_cache import cached
 from app.extensions import db
 from app.models import Event, EventFormat, EventMode, utcnow
 from app.urls import external_url
@@ -79,6 +80,10 @@ def _filters_from_request() -> CatalogueFilter:
 
 @bp.get("/events")
 def events():
+    return cached("api-events", _events)
+
+
+def _events():
     filters = _filters_from_request()
     per_page = _int_arg("per_page", current_app.config["CATALOGUE_PAGE_SIZE"], 1, MAX_PER_PAGE)
     page = search_events(
@@ -97,6 +102,10 @@ def events():
 
 @bp.get("/events/<slug>")
 def event(slug: str):
+    return cached("api-event", lambda: _event(slug))
+
+
+def _event(slug: str):
     found = find_visible_event(db.session, slug) or abort(404, description="no such event")
     return jsonify(event_json(found, seat_info(db.session, [found])[found.id]))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, request
 
-from app.booking.allocation import waitlist
 from app.catalogue import CatalogueFilter, all_topics, find_visible_event, search_events, seat_info
+from app.catalogue_cache import cached
 from app.extensions import db
 from app.models import EventFormat, EventMode, utcnow
 from app.public import bp
@@ -39,16 +39,20 @@ def _listing(template: str, archive: bool):
 
 @bp.get("/")
 def index():
-    return _listing("public/index.html", archive=False)
+    return cached("index", lambda: _listing("public/index.html", archive=False))
 
 
 @bp.get("/archiv")
 def archive():
-    return _listing("public/archive.html", archive=True)
+    return cached("archive", lambda: _listing("public/archive.html", archive=True))
 
 
 @bp.get("/events/<slug>")
 def event_detail(slug: str):
+    return cached("event", lambda: _event_page(slug))
+
+
+def _event_page(slug: str):
     event = find_visible_event(db.session, slug) or abort(404)
     now = utcnow()
     seats = seat_info(db.session, [event])[event.id]
@@ -57,6 +61,6 @@ def event_detail(slug: str):
         event=event,
         seats=seats,
         registration_open=event.registration_open(now),
-        waitlist_length=len(waitlist(db.session, event.id)) if seats.waitlist_only else 0,
+        waitlist_length=seats.waitlisted if seats.waitlist_only else 0,
         now=now,
     )

@@ -1,0 +1,137 @@
+"""Rendered catalogue pages and API answers, reused until the programme or a seat count changes.
+
+Rendering twenty event cards (Jinja, Babel date formatting) costs far more than serving them;
+most visitors see the same few pages. Each worker process keeps the rendered bodies keyed by
+the page, its query arguments, the language and a *version* of the programme read with one
+cheap aggregate query. The booking code bumps ``Event.updated_at`` on every seat change, so a
+registration, cancellation or promotion changes the version and the next request renders anew:
+seats left are never stale. Time alone also changes pages (an event moves to the archive,
+registration closes), so entries also expire after ``CATALOGUE_CACHE_SECONDS`` (default 10;
+0 switches the cache off, as in tests).
+
+Only anonymous, message-free requests are served from or stored in the cache: a page that
+shows a flash message, anything of a logged-in user or a CSRF token belongs to one visitor.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Response, current_app, g, make_response, request, session
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.i18n import current_language
+
+DEFAULT_SECONDS = 10
+MAX_ENTRIES = 512
+# Session keys that do not change what a public page shows to its visitor.
+NEUTRAL_SESSION_KEYS = frozenset({"lang", "csrf_token", "_permanent"})
+
+
+# Plain SQL, run on every cached request: it must cost next to nothing to build and run.
+_VERSION_SQL = (
+    "SELECT count(id), max(updated_at), sum({stamp}), (SELECT count(id) FROM topics) FROM events"
+)
+_STAMP = {
+    "postgresql": "extract(epoch FROM updated_at)",
+    # SQLite keeps the text of the time; julianday() reads it to the microsecond.
+    "sqlite": "julianday(updated_at)",
+}
+
+
+def catalogue_version(session: Session) -> tuple:
+    """Changes whenever an event is added, removed or changed (seat counts included).
+
+    The sum of all change times, not only the latest: two bookings on different events may
+    commit out of order, the later commit carrying the earlier time, which a maximum would miss.
+    """
+    connection = session.connection()
+    sql = _VERSION_SQL.format(stamp=_STAMP[connection.dialect.name])
+    return tuple(connection.exec_driver_sql(sql).one())
+
+
+@dataclass(frozen=True)
+class _Entry:
+    expires: float
+    body: bytes
+    mimetype: str
+
+
+class PageCache:
+    """A small LRU of rendered bodies; one per app and worker process, safe across threads."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES):
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> _Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry.expires <= time.monotonic():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple, entry: _Entry) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def page_cache() -> PageCache:
+    return current_app.extensions.setdefault("catalogue_page_cache", PageCache())
+
+
+def _seconds() -> int:
+    return current_app.config.get(
+        "CATALOGUE_CACHE_SECONDS", 0 if current_app.testing else DEFAULT_SECONDS
+    )
+
+
+def _anonymous_visit() -> bool:
+    return request.method == "GET" and set(session.keys()) <= NEUTRAL_SESSION_KEYS
+
+
+def cached(name: str, build: Callable[[], object]) -> Response:
+    """The response ``build()`` makes, or the body it made before for the same page and version.
+
+    ``name`` tells the pages apart; the path, the query arguments and the language are part of
+    the key as well. Only answers with status 200 are kept.
+    """
+    seconds = _seconds()
+    if seconds <= 0 or not _anonymous_visit():
+        return make_response(build())
+    key = (
+        name,
+        request.path,
+        tuple(sorted(request.args.items(multi=True))),
+        current_language(),
+        catalogue_version(db.session),
+    )
+    cache = page_cache()
+    entry = cache.get(key)
+    if entry is not None:
+        return Response(entry.body, mimetype=entry.mimetype)
+    response = make_response(build())
+    personal = "csrf_token" in g or not _anonymous_visit()
+    if response.status_code == 200 and not response.direct_passthrough and not personal:
+        cache.put(
+            key,
+            _Entry(time.monotonic() + seconds, response.get_data(), response.mimetype),
+        )
+    return response
