@@ -35,7 +35,7 @@ Options:
                         are the mean req/s, the median p50 and the worst p99 of the rounds
   --connections N       wrk connections (default 16); --threads N wrk threads (default 2)
   --registrations N     registrations in the burst (default 500); --seats N (default 30)
-  --clients N           concurrent clients in the burst (default 32)
+  --clients N           concurrent clients in the burst (default 16)
   --skip-read / --skip-burst
                         run only one half.
 
@@ -475,7 +475,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--registrations", type=int, default=500)
     parser.add_argument("--seats", type=int, default=30)
-    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--skip-read", action="store_true")
     parser.add_argument("--skip-burst", action="store_true")
     args = parser.parse_args()
