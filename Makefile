@@ -13,13 +13,13 @@ export FLASK_APP := app
 export APP_ENV
 export BASE_URL
 
-.PHONY: run test install install-test translations migrate lint clean
+.PHONY: run test install install-test translations compile-translations migrate lint clean
 
-run: install translations migrate
+run: install compile-translations migrate
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install-test translations
+test: install-test compile-translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -39,9 +39,22 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-translations:
+# Babel keywords: _, gettext and ngettext are Babel's defaults; the rest are ours.
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
+
+# After changing texts: collect them into the template and merge it into each catalogue.
+# Then translate the new entries in app/translations/<lang>/LC_MESSAGES/messages.po.
+translations: install
+	$(BIN)/pybabel -q extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
+		--project "Start Smart" -o app/translations/messages.pot .
+	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations \
+		--no-fuzzy-matching --ignore-obsolete
+	$(MAKE) --no-print-directory compile-translations
+
+# The .mo files are built, not committed: run and test compile them first.
+compile-translations:
 	@if find app/translations -name '*.po' 2>/dev/null | grep -q .; then \
-		$(BIN)/pybabel compile -q -d app/translations; \
+		$(BIN)/pybabel -q compile -d app/translations; \
 	fi
 
 migrate:

@@ -9,7 +9,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, has_request_context, request, session, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale, refresh
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    format_time,
+    get_locale,
+    refresh,
+)
+
+# Templates write numeric dates the German way ("dd.MM.yyyy"); on English pages "03.04.2026"
+# could be read as 4 March, so they get the month spelled out instead.
+ENGLISH_PATTERNS = (
+    ("dd.MM.yyyy", "d MMM yyyy"),
+    ("d. MMMM", "d MMMM"),
+    ("d. MMM", "d MMM"),
+)
 
 
 def select_locale() -> str:
@@ -66,10 +82,33 @@ def event_date_range(starts_at: datetime, ends_at: datetime) -> str:
     )
 
 
+def localise_pattern(pattern: str) -> str:
+    """A date pattern written for German readers, made unambiguous for the current language."""
+    if current_language() == "de":
+        return pattern
+    for german, english in ENGLISH_PATTERNS:
+        pattern = pattern.replace(german, english)
+    return pattern
+
+
 def format_datetime_berlin(value: datetime, fmt: str = "EEE, d. MMMM yyyy, HH:mm") -> str:
-    if current_language() != "de":
-        fmt = fmt.replace("d. MMMM", "d MMMM")
-    return format_datetime(value, fmt)
+    return format_datetime(value, localise_pattern(fmt))
+
+
+def format_date_berlin(value, fmt: str = "d. MMMM yyyy") -> str:
+    return format_date(value, localise_pattern(fmt))
+
+
+def format_number(value, digits: int | None = None) -> str:
+    """1.234,5 in German, 1,234.5 in English."""
+    if digits is None:
+        return format_decimal(value)
+    return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
+
+
+def format_share(value: float, digits: int = 0) -> str:
+    """A share between 0 and 1 as a percentage: "42 %" in German, "42%" in English."""
+    return format_percent(value, format="#,##0." + "0" * digits + "%" if digits else None)
 
 
 def init_app(app: Flask) -> None:
@@ -80,6 +119,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         date_range=event_date_range,
         datetime=format_datetime_berlin,
-        date=lambda value, fmt="d. MMMM yyyy": format_date(value, fmt),
+        date=format_date_berlin,
         time=lambda value: format_time(value, "HH:mm"),
+        number=format_number,
+        percent=format_share,
     )

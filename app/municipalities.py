@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import SequenceMatcher
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -192,10 +193,10 @@ def merge(
 ) -> Municipality:
     """Fold ``source`` into ``target``: keys, interests and history move; ``source`` goes."""
     if source.id == target.id:
-        raise MunicipalityError("Ein Eintrag kann nicht mit sich selbst zusammengeführt werden.")
+        raise MunicipalityError(_("Ein Eintrag kann nicht mit sich selbst zusammengeführt werden."))
     if source.ags and target.ags and source.ags != target.ags:
         raise MunicipalityError(
-            "Die beiden Einträge haben verschiedene AGS und sind daher verschiedene Kommunen."
+            _("Die beiden Einträge haben verschiedene AGS und sind daher verschiedene Kommunen.")
         )
     session.execute(
         update(MunicipalityKey)

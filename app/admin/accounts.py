@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,12 +20,14 @@ def find_user(session: Session, email: str) -> User | None:
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+        raise AccountError(
+            _("Das Passwort muss mindestens %(num)d Zeichen lang sein.", num=MIN_PASSWORD_LENGTH)
+        )
 
 
 def create_user(session: Session, email: str, password: str, role: str, name: str = "") -> User:
     if find_user(session, email) is not None:
-        raise AccountError(f"Ein Konto mit der Adresse {email} gibt es schon.")
+        raise AccountError(_("Ein Konto mit der Adresse %(email)s gibt es schon.", email=email))
     check_password_rules(password)
     user = User(
         email=email.strip().lower(),
@@ -43,7 +46,7 @@ def create_user(session: Session, email: str, password: str, role: str, name: st
 def set_password(session: Session, email: str, password: str) -> User:
     user = find_user(session, email)
     if user is None:
-        raise AccountError(f"Kein Konto mit der Adresse {email}.")
+        raise AccountError(_("Kein Konto mit der Adresse %(email)s.", email=email))
     check_password_rules(password)
     user.set_password(password)
     user.failed_logins = 0
@@ -54,6 +57,6 @@ def set_password(session: Session, email: str, password: str) -> User:
 def deactivate_user(session: Session, email: str) -> User:
     user = find_user(session, email)
     if user is None:
-        raise AccountError(f"Kein Konto mit der Adresse {email}.")
+        raise AccountError(_("Kein Konto mit der Adresse %(email)s.", email=email))
     user.active = False
     return user

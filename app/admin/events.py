@@ -6,6 +6,7 @@ import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -152,7 +153,11 @@ def event_edit(event_id: int):
             db.session.commit()
             if promoted:
                 flash(
-                    _("%(num)d Person(en) sind von der Warteliste nachgerückt.", num=len(promoted)),
+                    ngettext(
+                        "%(num)d Person ist von der Warteliste nachgerückt.",
+                        "%(num)d Personen sind von der Warteliste nachgerückt.",
+                        len(promoted),
+                    ),
                     "success",
                 )
         values = _form_values(form)

@@ -127,7 +127,7 @@ def _move_choices(registration: Registration) -> list[tuple[int, str]]:
         )
         .order_by(Event.starts_at)
     )
-    return [(e.id, f"{e.title} ({format_date(e.starts_at, 'dd.MM.yyyy')})") for e in events]
+    return [(e.id, f"{e.title} ({format_date(e.starts_at, 'medium')})") for e in events]
 
 
 def _detail(registration: Registration, status: int = 200, **forms):

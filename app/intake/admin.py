@@ -25,7 +25,7 @@ from app.intake.admin_forms import (
 )
 from app.intake.consultation import active_booking, publish_slot, withdraw_slot
 from app.intake.errors import IntakeError, InvalidSlot
-from app.intake.forms import ActionForm
+from app.intake.forms import STRATEGY_LABELS, ActionForm
 from app.intake.pipeline import (
     PipelineFilter,
     add_note,
@@ -129,6 +129,7 @@ def interest_detail(interest_id: int):
         assign_form=AssignForm(assignee=interest.assignee_name),
         note_form=NoteForm(),
         stage_labels=STAGE_LABELS,
+        strategy_labels=STRATEGY_LABELS,
         laender=LAENDER,
     )
 

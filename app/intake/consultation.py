@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -49,13 +50,17 @@ def publish_slot(
     organiser_id: int | None = None,
 ) -> ConsultationSlot:
     if starts_at <= now:
-        raise InvalidSlot("Der Termin muss in der Zukunft liegen.")
+        raise InvalidSlot(_("Der Termin muss in der Zukunft liegen."))
     if not MIN_MINUTES <= duration_minutes <= MAX_MINUTES:
         raise InvalidSlot(
-            f"Die Dauer muss zwischen {MIN_MINUTES} und {MAX_MINUTES} Minuten liegen."
+            _(
+                "Die Dauer muss zwischen %(low)d und %(high)d Minuten liegen.",
+                low=MIN_MINUTES,
+                high=MAX_MINUTES,
+            )
         )
     if not organiser_name.strip() or "@" not in organiser_email:
-        raise InvalidSlot("Bitte Name und E-Mail-Adresse der beratenden Person angeben.")
+        raise InvalidSlot(_("Bitte Name und E-Mail-Adresse der beratenden Person angeben."))
     slot = ConsultationSlot(
         starts_at=starts_at,
         duration_minutes=duration_minutes,

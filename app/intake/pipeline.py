@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -39,7 +40,7 @@ def contact_days() -> int:
 
 def _only_confirmed(interest: ExpressionOfInterest) -> None:
     if interest.status != InterestStatus.CONFIRMED:
-        raise IntakeError("Nur bestätigte Interessensbekundungen stehen in der Bearbeitung.")
+        raise IntakeError(_("Nur bestätigte Interessensbekundungen stehen in der Bearbeitung."))
 
 
 def add_note(
@@ -47,7 +48,7 @@ def add_note(
 ) -> InterestNote:
     text = text.strip()
     if not text:
-        raise IntakeError("Die Notiz ist leer.")
+        raise IntakeError(_("Die Notiz ist leer."))
     note = InterestNote(interest=interest, text=text, at=now, author=author)
     session.add(note)
     session.flush()
