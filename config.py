@@ -77,6 +77,9 @@ class Config:
     OFFICE_NAME = env_str("OFFICE_NAME", "Koordinierungs- und Transferstelle Start Smart")
     # Intake: a confirmed expression of interest not contacted within this many days is overdue.
     INTEREST_CONTACT_DAYS = env_int("INTEREST_CONTACT_DAYS", 5)
+    # DSGVO: personal data of registrations is anonymised this many months after the event
+    # ended (`flask privacy anonymise`, run by cron); the privacy notice states the period.
+    ANONYMISE_AFTER_MONTHS = env_int("ANONYMISE_AFTER_MONTHS", 12)
 
     # Protection of public forms
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)

@@ -43,9 +43,11 @@ def register_cli(app: Flask) -> None:
     from app.admin.cli import users_group
     from app.demo import seed_demo_command
     from app.events_cli import events_group, topics_group
+    from app.privacy_cli import privacy_group
 
     app.cli.add_command(worker_command)
     app.cli.add_command(users_group)
     app.cli.add_command(events_group)
     app.cli.add_command(topics_group)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(privacy_group)

@@ -70,7 +70,10 @@ from app.admin import (  # noqa: E402  (views register themselves on bp)
     checkin,
     events,
     exports,
+    messages,
+    privacy,
     registrations,
+    statistics,
     users,
 )
 
@@ -82,6 +85,9 @@ __all__ = [
     "events",
     "exports",
     "init_app",
+    "messages",
+    "privacy",
     "registrations",
+    "statistics",
     "users",
 ]

@@ -27,6 +27,7 @@ from app.models.intake import (
     SlotStatus,
     StrategyStage,
 )
+from app.models.message import OrganiserMessage, OrganiserMessageRecipient
 from app.models.outbox import OutboxMessage, OutboxStatus
 from app.models.registration import (
     ACTIVE_STATUSES,
@@ -61,6 +62,8 @@ __all__ = [
     "EventMode",
     "EventStatus",
     "FeedScope",
+    "OrganiserMessage",
+    "OrganiserMessageRecipient",
     "OutboxMessage",
     "OutboxStatus",
     "Registration",

@@ -86,6 +86,9 @@ class Registration(db.Model):
     # Attendance at the door (back office): None until checked, then "attended" or "no_show".
     attendance: Mapped[str | None] = mapped_column(String(16), nullable=True)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set when the personal data was removed (DSGVO: after the retention period or on request);
+    # status, attendance and the municipality stay for the statistics.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from app.public import catalogue, registration  # noqa: E402, F401  (routes register on import)
+from app.public import catalogue, privacy, registration  # noqa: E402, F401  (routes register on import)
