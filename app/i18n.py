@@ -52,6 +52,14 @@ def _best_accepted(languages) -> str | None:
     return None
 
 
+def clear_session_keeping_language() -> None:
+    """A fresh session (at login and logout) that still remembers the chosen language."""
+    language = session.get("lang")
+    session.clear()
+    if language in current_app.config["LANGUAGES"]:
+        session["lang"] = language
+
+
 def current_language() -> str:
     return str(get_locale() or "de")[:2]
 

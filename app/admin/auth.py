@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.admin import bp
 from app.admin.forms import ButtonForm, LoginForm, PasswordChangeForm
 from app.extensions import db, limiter
+from app.i18n import clear_session_keeping_language
 from app.models import User, utcnow
 
 
@@ -61,7 +62,8 @@ def login():
             user.locked_until = None
             user.last_login_at = now
             db.session.commit()
-            session.clear()  # a fresh session at login: no fixation of a planted session id
+            # A fresh session at login: no fixation of a planted session id.
+            clear_session_keeping_language()
             session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
@@ -72,7 +74,7 @@ def login():
 @bp.post("/logout")
 def logout():
     logout_user()
-    session.clear()
+    clear_session_keeping_language()
     flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("admin.login"))
 

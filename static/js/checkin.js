@@ -28,7 +28,14 @@
     apply();
   }
 
-  var LABELS = { attended: "Anwesend", no_show: "Nicht erschienen", open: "Noch offen" };
+  // The page's language: the labels come translated from the template.
+  var list = document.querySelector("[data-checkin-list]");
+  var names = (list && list.dataset) || {};
+  var LABELS = {
+    attended: names.labelAttended || "Anwesend",
+    no_show: names.labelNoShow || "Nicht erschienen",
+    open: names.labelOpen || "Noch offen"
+  };
 
   function updateRow(row, attendance) {
     var state = attendance || "open";

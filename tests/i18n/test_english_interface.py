@@ -173,3 +173,18 @@ def test_calendar_feed_texts_follow_the_language(client, make_event):
     assert "SUMMARY:Cancelled: Sensor Networks" in english
     assert "This event has been cancelled." in english.replace("\r\n ", "")
     assert "SUMMARY:Abgesagt: Sensor Networks" in german
+
+
+def test_calendar_invite_texts_follow_the_registration(app_ctx, make_event, make_registration):
+    from app.mail.compose import compose
+
+    event = make_event(title="Open Data Workshop", online_url="https://meet.example/room")
+    english = make_registration(event, status=RegistrationStatus.CONFIRMED, language="en")
+    german = make_registration(event, status=RegistrationStatus.CONFIRMED, language="de")
+
+    english_ics = compose("confirmed", english, invite_method="REQUEST").ics.replace("\r\n ", "")
+    german_ics = compose("confirmed", german, invite_method="REQUEST").ics.replace("\r\n ", "")
+
+    assert "Online access: https://meet.example/room" in english_ics
+    assert "View or cancel your registration:" in english_ics
+    assert "Ihre Anmeldung ansehen oder stornieren:" in german_ics
