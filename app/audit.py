@@ -31,6 +31,8 @@ EVENT_FIELDS = (
     "status",
     "waitlist_mode",
     "offer_hours",
+    "priority_newcomers",
+    "model_projects",
     "cancel_reason",
 )
 REGISTRATION_FIELDS = (

@@ -44,6 +44,8 @@ EDITABLE_FIELDS = frozenset(
         "registration_closes_at",
         "waitlist_mode",
         "offer_hours",
+        "priority_newcomers",
+        "model_projects",
     )
 )
 
@@ -126,7 +128,8 @@ def update_event(
                 _send(
                     session, "updated", registration, "REQUEST", changed=changed, previous=previous
                 )
-        if "max_per_municipality" in changed:
+        # A seat left free because no one waiting could take it may now have a taker.
+        if "max_per_municipality" in changed or "model_projects" in changed:
             fill_free_seats(session, event, now)
     session.flush()
     return changed

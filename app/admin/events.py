@@ -21,6 +21,7 @@ from app.booking.registration import set_capacity
 from app.catalogue import all_topics, seat_info
 from app.extensions import db
 from app.models import Event, EventFormat, EventMode, EventStatus, Topic, WaitlistMode, utcnow
+from app.models.event import ModelProjectPolicy
 
 # Form fields that map one to one onto event columns (capacity and topics are handled apart).
 PLAIN_FIELDS = ("title", "summary", "description", "venue", "address", "online_url")
@@ -83,6 +84,8 @@ def _form_values(form: EventForm) -> dict:
         waitlist_mode=WaitlistMode(form.waitlist_mode.data),
         max_per_municipality=form.max_per_municipality.data or None,
         offer_hours=form.offer_hours.data,
+        priority_newcomers=bool(form.priority_newcomers.data),
+        model_projects=ModelProjectPolicy(form.model_projects.data),
     )
     return values
 
@@ -123,6 +126,7 @@ def event_edit(event_id: int):
         form.format.data = event.format.value
         form.mode.data = event.mode.value
         form.waitlist_mode.data = event.waitlist_mode.value
+        form.model_projects.data = event.model_projects.value
         form.topics.data = [topic.id for topic in event.topics]
         for name in TIME_FIELDS:
             getattr(form, name).data = to_local(getattr(event, name))

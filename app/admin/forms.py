@@ -33,6 +33,7 @@ from wtforms.validators import (
 )
 
 from app.models import EventFormat, EventMode, RegistrationStatus, UserRole, WaitlistMode
+from app.models.event import ModelProjectPolicy
 from app.public.forms import RegistrationForm
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -68,6 +69,14 @@ def waitlist_choices():
     return [
         (WaitlistMode.AUTOMATIC.value, _l("Automatisch nachrücken")),
         (WaitlistMode.OFFER.value, _l("Platz anbieten (mit Frist)")),
+    ]
+
+
+def model_project_choices():
+    return [
+        (ModelProjectPolicy.EQUAL.value, _l("Gleichrangig mit allen Kommunen")),
+        (ModelProjectPolicy.LOWER.value, _l("Nachrangig: rücken erst nach allen anderen nach")),
+        (ModelProjectPolicy.EXCLUDED.value, _l("Ausgeschlossen: keine Anmeldung möglich")),
     ]
 
 
@@ -221,6 +230,18 @@ class EventForm(FlaskForm):
             InputRequired(_l("Bitte geben Sie eine Frist an.")),
             NumberRange(min=1, max=336, message=_l("Bitte eine Zahl von 1 bis 336.")),
         ],
+    )
+    priority_newcomers = BooleanField(
+        _l("Vorrang auf der Warteliste für Kommunen ohne Teilnahme an diesem Format"),
+        description=_l(
+            "Wird ein Platz frei, rücken zuerst Kommunen nach, die noch an keiner "
+            "Veranstaltung dieses Formats teilgenommen haben."
+        ),
+    )
+    model_projects = SelectField(
+        _l("Geförderte Modellprojekte Smart Cities"),
+        choices=model_project_choices,
+        default=ModelProjectPolicy.EQUAL.value,
     )
     notify_description = BooleanField(
         _l("Teilnehmende auch über eine geänderte Beschreibung informieren")

@@ -105,6 +105,8 @@ def duplicate_event(session: Session, actor: User | None, event_id: int, now: da
             "registration_closes_at",
             "waitlist_mode",
             "offer_hours",
+            "priority_newcomers",
+            "model_projects",
         )
     }
     copied["title"] = f"{source.title} (Kopie)"

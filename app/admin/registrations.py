@@ -29,7 +29,7 @@ from app.admin.operations import (
     registration_counts,
     resend_mail,
 )
-from app.booking.allocation import waitlist_position
+from app.booking.allocation import waitlist_position, waitlist_positions
 from app.booking.errors import DuplicateRegistration
 from app.booking.registration import Applicant
 from app.extensions import db
@@ -62,7 +62,7 @@ def registration_list(event_id: int):
     event = event_or_404(event_id)
     form = FilterForm(request.args)
     rows = search_registrations(event.id, (form.q.data or "").strip(), form.status.data or "")
-    positions = {r.id: waitlist_position(db.session, r) for r in rows if r.status == S.WAITLISTED}
+    positions = waitlist_positions(db.session, event)  # one ordering for the whole page
     return render_template(
         "admin/registrations.html",
         event=event,

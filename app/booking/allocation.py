@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
 from app.booking import notify
+from app.booking.fairness import NO_PRIORITY, Claimant, Standing, standings
 from app.booking.status import change_status
 from app.database import lock_rows
 from app.models import (
@@ -59,33 +60,70 @@ def seats_held_by_municipality(session: Session, event_id: int) -> dict[str, int
     return dict(rows.all())
 
 
+def waitlist_order(session: Session, event: Event) -> list[tuple[Claimant, Standing]]:
+    """The waiting list of ``event`` as (claimant, standing), in the order seats go.
+
+    The one place the line is ordered: by priority class (fair allocation, see
+    ``app.booking.fairness``), then by the time of joining, then by id. Promotions and the
+    positions people are shown both come from here, so they can never disagree. Read as rows,
+    not objects: it runs under the event lock, once for every person told their position.
+    """
+    rows = session.execute(
+        select(
+            Registration.id,
+            Registration.municipality_key,
+            Registration.municipality,
+            Registration.state,
+            Registration.ags,
+        )
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+        .order_by(Registration.waitlisted_at, Registration.id)
+    ).all()
+    claimants = [Claimant(*row) for row in rows]
+    if not event.has_fair_allocation:
+        return [(claimant, NO_PRIORITY) for claimant in claimants]
+    ranks = standings(session, event, claimants)
+    # sorted() is stable: within a class the line keeps its (waitlisted_at, id) order.
+    ordered = sorted(claimants, key=lambda claimant: ranks[claimant.id].rank(event))
+    return [(claimant, ranks[claimant.id]) for claimant in ordered]
+
+
+def waitlist_positions(session: Session, event: Event) -> dict[int, int]:
+    """Registration id -> 1-based place in line. Derived, so it never has gaps."""
+    return {
+        claimant.id: index
+        for index, (claimant, _standing) in enumerate(waitlist_order(session, event), 1)
+    }
+
+
 def waitlist_position(session: Session, registration: Registration) -> int | None:
-    """1-based place in line, or None when not waiting. Derived, so it never has gaps."""
+    """1-based place in line, or None when not waiting."""
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    ahead = session.scalar(
-        select(func.count(Registration.id)).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-            tuple_(Registration.waitlisted_at, Registration.id)
-            < tuple_(registration.waitlisted_at, registration.id),
+    return waitlist_positions(session, registration.event).get(registration.id)
+
+
+def _load_in_order(session: Session, ids: list[int]) -> list[Registration]:
+    if not ids:
+        return []
+    loaded = {
+        registration.id: registration
+        for registration in session.scalars(
+            select(Registration)
+            .where(Registration.id.in_(ids))
+            .execution_options(populate_existing=True)
         )
-    )
-    return ahead + 1
+    }
+    return [loaded[registration_id] for registration_id in ids]
 
 
 def waitlist(session: Session, event_id: int) -> list[Registration]:
-    return list(
-        session.scalars(
-            select(Registration)
-            .where(
-                Registration.event_id == event_id,
-                Registration.status == RegistrationStatus.WAITLISTED,
-            )
-            .order_by(Registration.waitlisted_at, Registration.id)
-            .execution_options(populate_existing=True)
-        )
-    )
+    """The waiting registrations of an event, in the order of ``waitlist_order``."""
+    event = session.get(Event, event_id)
+    return _load_in_order(session, [claimant.id for claimant, _ in waitlist_order(session, event)])
 
 
 def join_waitlist(session: Session, event: Event, registration: Registration, now: datetime):
@@ -93,7 +131,8 @@ def join_waitlist(session: Session, event: Event, registration: Registration, no
 
     ``now`` is read before the lock was granted, so a caller that waited longer may carry an
     earlier time than one served before it; the stamp is kept strictly after the last one in
-    line so that nobody who was told "position 3" is later pushed back to 4.
+    line so that nobody who was told "position 3" is later pushed back to 4 (at an event with
+    fair allocation only someone of a higher priority class can still move ahead of them).
     """
     last = session.scalar(
         select(func.max(Registration.waitlisted_at)).where(
@@ -154,10 +193,12 @@ def allocate_seat(session: Session, event: Event, registration: Registration, no
 
 
 def fill_free_seats(session: Session, event: Event, now: datetime) -> list[Registration]:
-    """Pass free seats to the longest-waiting eligible registrations. Caller holds the lock.
+    """Pass free seats down the waiting list, in the order of ``waitlist_order``. Caller holds
+    the lock.
 
-    Eligible means the municipality is still under the event's per-municipality limit; someone
-    who is not skips no place in line, they simply wait for a seat they may take.
+    Eligible means the municipality is still under the event's per-municipality limit (and is
+    not a model project the event excludes); someone who is not skips no place in line, they
+    simply wait for a seat they may take.
     """
     if now >= event.starts_at or not event.is_published:
         return []
@@ -165,22 +206,23 @@ def fill_free_seats(session: Session, event: Event, now: datetime) -> list[Regis
     free = event.capacity - sum(by_municipality.values())
     if free <= 0:
         return []
-    promoted: list[Registration] = []
-    for candidate in waitlist(session, event.id):
+    chosen: list[int] = []
+    for claimant, standing in waitlist_order(session, event):
         if free <= 0:
             break
-        if not under_municipality_limit(event, by_municipality, candidate.municipality_key):
+        key = claimant.municipality_key
+        if standing.excluded or not under_municipality_limit(event, by_municipality, key):
             continue
+        by_municipality[key] = by_municipality.get(key, 0) + 1
+        free -= 1
+        chosen.append(claimant.id)
+    promoted = _load_in_order(session, chosen)
+    for candidate in promoted:
         if event.waitlist_mode == WaitlistMode.OFFER:
             change_status(candidate, RegistrationStatus.OFFERED, now)
             candidate.offer_expires_at = now + offer_window(event, now)
         else:
             change_status(candidate, RegistrationStatus.CONFIRMED, now)
-        by_municipality[candidate.municipality_key] = (
-            by_municipality.get(candidate.municipality_key, 0) + 1
-        )
-        free -= 1
-        promoted.append(candidate)
     if promoted:
         event.updated_at = now
         session.flush()

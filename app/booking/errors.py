@@ -21,6 +21,10 @@ class RegistrationNotFound(BookingError):
     pass
 
 
+class ModelProjectExcluded(BookingError):
+    """The event is closed to funded model projects, and this municipality is one."""
+
+
 class InvalidTransition(BookingError):
     pass
 
@@ -36,6 +40,7 @@ __all__ = [
     "CapacityBelowConfirmed",
     "DuplicateRegistration",
     "InvalidTransition",
+    "ModelProjectExcluded",
     "RegistrationClosed",
     "RegistrationNotFound",
     "TryAgain",

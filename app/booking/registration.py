@@ -7,6 +7,7 @@ package docstring), or rolls back when a BookingError was raised.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,9 +27,11 @@ from app.booking.allocation import (
 from app.booking.errors import (
     CapacityBelowConfirmed,
     DuplicateRegistration,
+    ModelProjectExcluded,
     RegistrationClosed,
     RegistrationNotFound,
 )
+from app.booking.fairness import Claimant, claimant_of, is_excluded
 from app.booking.municipality import municipality_key, normalise_email
 from app.booking.status import change_status
 from app.database import TryAgain, begin_write, lock_rows
@@ -41,6 +44,7 @@ from app.models import (
 )
 
 S = RegistrationStatus
+log = logging.getLogger(__name__)
 FINAL_STATUSES = (S.CANCELLED, S.EXPIRED)
 MAX_TOKEN_LENGTH = 64
 
@@ -102,11 +106,16 @@ def submit_registration(
 
     The same e-mail address twice for one event raises DuplicateRegistration; the existing
     registration's personal link is sent again, to that address only (the caller commits to
-    keep that mail).
+    keep that mail). A funded model project at an event that excludes them raises
+    ModelProjectExcluded.
     """
     begin_write(session)
     if not event.registration_open(now):
         raise RegistrationClosed()
+    key = municipality_key(applicant.municipality, applicant.state, applicant.ags.strip())
+    claimant = Claimant(0, key, applicant.municipality, applicant.state, applicant.ags.strip())
+    if is_excluded(session, event, claimant):
+        raise ModelProjectExcluded()
     existing = active_registration(session, event.id, applicant.email)
     if existing is not None:
         notify.link_reminder(session, existing)
@@ -117,7 +126,7 @@ def submit_registration(
         municipality=applicant.municipality.strip(),
         state=applicant.state,
         ags=applicant.ags.strip(),
-        municipality_key=municipality_key(applicant.municipality, applicant.state, applicant.ags),
+        municipality_key=key,
         first_name=applicant.first_name.strip(),
         last_name=applicant.last_name.strip(),
         email=applicant.email.strip(),
@@ -151,7 +160,9 @@ class ConfirmResult:
 def confirm_email(session: Session, token: str, now: datetime) -> ConfirmResult:
     """The person clicked the opt-in button: the seat (or a place in line) is allocated now.
 
-    Too late (``PENDING_EXPIRY_HOURS`` after submitting) the registration expires instead.
+    Too late (``PENDING_EXPIRY_HOURS`` after submitting) the registration expires instead. A
+    municipality flagged as funded model project since it submitted, at an event that excludes
+    those, is refused (ModelProjectExcluded; the caller rolls back and the registration lapses).
     """
     begin_write(session)
     registration = find_by_token(session, token)
@@ -166,6 +177,8 @@ def confirm_email(session: Session, token: str, now: datetime) -> ConfirmResult:
         return ConfirmResult(registration, None)
     if event.status != EventStatus.PUBLISHED or now >= event.starts_at:
         raise RegistrationClosed()
+    if is_excluded(session, event, claimant_of(registration)):
+        raise ModelProjectExcluded()
     registration.email_confirmed_at = now
     return ConfirmResult(registration, allocate_seat(session, event, registration, now))
 
@@ -328,5 +341,15 @@ def set_capacity(session: Session, event_id: int, capacity: int, now: datetime) 
 
 
 def expire_due(session: Session, now: datetime) -> tuple[int, int]:
-    """The worker's housekeeping: lapse unconfirmed registrations and overdue offers."""
-    return expire_pending(session, now), expire_offers(session, now)
+    """The worker's housekeeping: lapse unconfirmed registrations and overdue offers, and
+    unconfirmed expressions of interest (Start Smart intake); returns the first two counts.
+    """
+    from app.intake.interest import expire_pending_interests  # intake builds on booking
+
+    result = expire_pending(session, now), expire_offers(session, now)
+    begin_write(session)
+    lapsed = expire_pending_interests(session, now)
+    session.commit()
+    if lapsed:
+        log.info("expired %d unconfirmed expression(s) of interest", lapsed)
+    return result

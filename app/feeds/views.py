@@ -19,6 +19,7 @@ from app.catalogue import find_visible_event
 from app.extensions import db
 from app.feeds import bp, queries
 from app.feeds.tokens import active_token, find_token, issue_token, revoke_tokens
+from app.intake import feed as consultation_feed
 from app.models import FeedScope, Registration, utcnow
 from app.public.forms import ConfirmForm
 from app.urls import external_url
@@ -123,11 +124,22 @@ def personal_feed(token: str):
 def organiser_feed(token: str):
     _live_token(FeedScope.ORGANISERS, token)
     now = utcnow()
+    # With the intake's consultation slots (issue 5): they count in the validator too.
+    since = now - queries.KEEP_PAST
+    events = queries.organiser_validator(db.session, now)
+    slots_tag, slots_changed = consultation_feed.slots_fingerprint(db.session, since)
+    validator = queries.Validator(
+        events.etag[:16] + slots_tag,
+        max(events.last_modified, (slots_changed or events.last_modified).replace(microsecond=0)),
+    )
     return calendar_response(
-        queries.organiser_validator(db.session, now),
-        lambda: build_feed(
-            queries.organiser_entries(db.session, now),
-            _("Start Smart: alle Veranstaltungen (Organisation)"),
+        validator,
+        lambda: consultation_feed.with_vevents(
+            build_feed(
+                queries.organiser_entries(db.session, now),
+                _("Start Smart: alle Veranstaltungen (Organisation)"),
+            ),
+            consultation_feed.slot_vevents(db.session, since, now),
         ),
         public=False,
     )

@@ -96,11 +96,19 @@ def build_consultation_invite(
     return calendar.to_ical().decode("utf-8")
 
 
-def slot_vevent(slot: ConsultationSlot, booking: ConsultationBooking | None, now) -> VEvent:
-    """One organiser's slot for their calendar feed: booked ones busy, open ones free."""
+def slot_vevent(
+    slot: ConsultationSlot, booking: ConsultationBooking | None, now, show_organiser=False
+) -> VEvent:
+    """One organiser's slot for their calendar feed: booked ones busy, open ones free.
+
+    ``show_organiser`` names the consulting person in the title, for the feed all organisers
+    share.
+    """
+    suffix = f" ({slot.organiser_name})" if show_organiser else ""
     if booking is not None:
         booked_uid = booking_uid(booking)
         summary = _("Initialberatung: %(name)s", name=booking.interest.municipality_name)
+        summary += suffix
         return VEvent.new(
             uid=booked_uid,
             stamp=now,
@@ -118,7 +126,7 @@ def slot_vevent(slot: ConsultationSlot, booking: ConsultationBooking | None, now
         stamp=now,
         start=slot.starts_at.astimezone(BERLIN),
         end=slot.ends_at.astimezone(BERLIN),
-        summary=_("Initialberatung (noch frei)"),
+        summary=_("Initialberatung (noch frei)") + suffix,
         location=channel_line(slot),
         status="TENTATIVE",
         transparency="TRANSPARENT",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column, Enum, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Enum, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -28,6 +28,14 @@ class EventStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     CANCELLED = "cancelled"
+
+
+class ModelProjectPolicy(enum.StrEnum):
+    """How the waiting list treats funded model projects (Modellprojekte Smart Cities)."""
+
+    EQUAL = "equal"  # like every other municipality
+    LOWER = "lower"  # promoted only when no other municipality is waiting
+    EXCLUDED = "excluded"  # may not register for the event at all
 
 
 class WaitlistMode(enum.StrEnum):
@@ -92,6 +100,12 @@ class Event(db.Model):
         enum_column(WaitlistMode), default=WaitlistMode.AUTOMATIC
     )
     offer_hours: Mapped[int] = mapped_column(Integer, default=48)
+    # Fair allocation (issue 5): waiting-list priority for municipalities that have not yet
+    # attended an event of this format, and the treatment of funded model projects.
+    priority_newcomers: Mapped[bool] = mapped_column(Boolean, default=False)
+    model_projects: Mapped[ModelProjectPolicy] = mapped_column(
+        enum_column(ModelProjectPolicy), default=ModelProjectPolicy.EQUAL
+    )
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped by every change a visitor could see, seat counts included: caches key on it.
@@ -115,6 +129,10 @@ class Event(db.Model):
         if self.registration_opens_at and now < self.registration_opens_at:
             return False
         return not (self.registration_closes_at and now >= self.registration_closes_at)
+
+    @property
+    def has_fair_allocation(self) -> bool:
+        return self.priority_newcomers or self.model_projects != ModelProjectPolicy.EQUAL
 
     def registration_deadline(self) -> datetime:
         return self.registration_closes_at or self.starts_at

@@ -10,7 +10,12 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.booking.allocation import waitlist_position
-from app.booking.errors import DuplicateRegistration, RegistrationClosed, RegistrationNotFound
+from app.booking.errors import (
+    DuplicateRegistration,
+    ModelProjectExcluded,
+    RegistrationClosed,
+    RegistrationNotFound,
+)
 from app.booking.registration import (
     Applicant,
     accept_offer,
@@ -64,6 +69,9 @@ def register(slug: str):
                     "geschickt."
                 )
             )
+        except ModelProjectExcluded:
+            db.session.rollback()
+            form.municipality.errors.append(model_project_excluded_message())
         except RegistrationClosed:
             db.session.rollback()
             flash(_("Die Anmeldung zu dieser Veranstaltung ist nicht mehr möglich."), "error")
@@ -103,6 +111,13 @@ def manage(token: str):
     )
 
 
+def model_project_excluded_message() -> str:
+    return _(
+        "Diese Veranstaltung steht geförderten Modellprojekten Smart Cities nicht offen. Ihre "
+        "Kommune ist als Modellprojekt eingetragen; bei Fragen wenden Sie sich bitte an uns."
+    )
+
+
 def _post_action(token: str, action):
     """Run one self-service action from its button; returns the action's result or a response."""
     _registration_or_404(token)
@@ -113,6 +128,10 @@ def _post_action(token: str, action):
     except RegistrationClosed:
         db.session.rollback()
         flash(_("Die Anmeldung zu dieser Veranstaltung ist nicht mehr möglich."), "error")
+        return None
+    except ModelProjectExcluded:
+        db.session.rollback()
+        flash(model_project_excluded_message(), "error")
         return None
     db.session.commit()
     return result
