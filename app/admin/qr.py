@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 
 import segno
 from flask import current_app
@@ -42,6 +43,13 @@ def checkin_url(registration: Registration) -> str:
 def checkin_qr_svg(registration: Registration) -> str:
     """The QR code as an inline SVG document."""
     return segno.make(checkin_url(registration), error="m").svg_inline(scale=4, border=2)
+
+
+def checkin_qr_png(registration: Registration) -> bytes:
+    """The QR code as PNG bytes, embedded in the confirmation mail at delivery time."""
+    buffer = io.BytesIO()
+    segno.make(checkin_url(registration), error="m").save(buffer, kind="png", scale=5, border=2)
+    return buffer.getvalue()
 
 
 def checkin_qr_data_uri(registration: Registration) -> str:

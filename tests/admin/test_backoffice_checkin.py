@@ -81,6 +81,7 @@ def test_the_qr_code_opens_the_persons_entry(orga_client, make_event, make_regis
 
 
 def test_the_confirmation_mail_carries_the_qr_code(session, make_event, make_registration):
+    from app.mail.message import OutboxMailMessage
     from app.models import OutboxMessage
 
     event = make_event()
@@ -88,8 +89,15 @@ def test_the_confirmation_mail_carries_the_qr_code(session, make_event, make_reg
     notify.confirmed(session, person)
     session.commit()
     mail = session.query(OutboxMessage).one()
-    assert 'src="data:image/png;base64,' in mail.body_html
+    assert 'src="cid:checkin-qr@startsmart"' in mail.body_html
     assert f"/admin/checkin/{event.id}/code/{checkin_code(person)}" in mail.body_text
+
+    # The image itself is drawn at delivery and travels as a related part of the HTML body.
+    mime = OutboxMailMessage(mail)._message()
+    images = [part for part in mime.walk() if part.get_content_type() == "image/png"]
+    assert len(images) == 1 and images[0]["Content-ID"] == "<checkin-qr@startsmart>"
+    assert images[0].get_content().startswith(b"\x89PNG")
+    assert images[0].get_content_disposition() == "inline"
 
 
 def test_sign_in_sheet_lists_confirmed_people_with_a_signature_column(

@@ -138,7 +138,7 @@ def test_invite_travels_through_smtp_as_imip(session, make_event, smtp_server):
 
     assert parseaddr(message["From"])[1] == "kts@startsmart.test"
     assert message.get_content_type() == "multipart/mixed"
-    alternative, attachment = message.iter_parts()
+    alternative, attachment, *_inline_images = message.iter_parts()
     assert alternative.get_content_type() == "multipart/alternative"
     kinds = [part.get_content_type() for part in alternative.iter_parts()]
     assert kinds == ["text/plain", "text/html", "text/calendar"]
@@ -181,7 +181,7 @@ def test_update_and_cancel_travel_through_smtp_with_their_method(session, make_e
     def calendar_of(kind):
         row = session.scalar(select(OutboxMessage).where(OutboxMessage.kind == kind))
         (message,) = [m for m in smtp_server.messages if m["Message-ID"] == row.message_id]
-        alternative, attachment = message.iter_parts()
+        alternative, attachment, *_inline_images = message.iter_parts()
         part = list(alternative.iter_parts())[-1]
         assert part.get_content_type() == "text/calendar"
         assert part.get_payload(decode=True) == attachment.get_payload(decode=True)

@@ -191,7 +191,11 @@ def test_one_rejected_recipient_does_not_hold_back_the_others(session, make_even
 
 
 def calendar_parts(mail):
-    [alternative, attachment] = mail.iter_parts()
+    """The multipart/alternative and the invite.ics attachment (the check-in QR code, when
+    embedded, is a third, inline part)."""
+    parts = list(mail.iter_parts())
+    [alternative] = [p for p in parts if p.get_content_type() == "multipart/alternative"]
+    [attachment] = [p for p in parts if p.get_filename() == "invite.ics"]
     return alternative, attachment
 
 
