@@ -102,6 +102,9 @@ class Config:
     LANGUAGES = ("de", "en")
 
     CATALOGUE_PAGE_SIZE = env_int("CATALOGUE_PAGE_SIZE", 20)
+    # Rendered catalogue, event and API pages are reused while the programme is unchanged;
+    # entries also expire after this many seconds (deadlines pass without any write).
+    CATALOGUE_CACHE_SECONDS = env_int("CATALOGUE_CACHE_SECONDS", 10)
     SEED_DEMO = False
 
 
@@ -122,6 +125,7 @@ class TestingConfig(Config):
     MAIL_DELIVERY = "worker"
     MAIL_SERVER = "127.0.0.1"
     DEV_MAILBOX = False
+    CATALOGUE_CACHE_SECONDS = 0  # tests that need the cache switch it on
 
 
 class ProductionConfig(Config):

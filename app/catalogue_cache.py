@@ -163,9 +163,7 @@ def page_cache() -> PageCache:
 
 
 def _seconds() -> int:
-    return current_app.config.get(
-        "CATALOGUE_CACHE_SECONDS", 0 if current_app.testing else DEFAULT_SECONDS
-    )
+    return current_app.config.get("CATALOGUE_CACHE_SECONDS", DEFAULT_SECONDS)
 
 
 def _anonymous_visit() -> bool:
