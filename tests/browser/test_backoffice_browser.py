@@ -18,14 +18,6 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 EMAIL, PASSWORD = "orga@kts.example", "browser-test-passwort"
 
 
@@ -93,23 +85,21 @@ def live_server(tmp_path_factory):
 
 
 @pytest.fixture
-def chromium_page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(accept_downloads=True, viewport={"width": 390, "height": 844})
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        base, _ = live_server
-        page.goto(f"{base}/admin/login")
-        page.get_by_label("E-Mail-Adresse").fill(EMAIL)
-        page.get_by_label("Passwort").fill(PASSWORD)
-        page.get_by_role("button", name="Anmelden").click()
-        page.wait_for_url("**/admin/events")
-        yield page
-        context.close()
-        browser.close()
+def chromium_page(live_server, chromium):
+    # `chromium`: the one Chromium of the test session, from tests/browser/conftest.py.
+    context = chromium.new_context(
+        accept_downloads=True, viewport={"width": 390, "height": 844}, locale="de-DE"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    base, _ = live_server
+    page.goto(f"{base}/admin/login")
+    page.get_by_label("E-Mail-Adresse").fill(EMAIL)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/admin/events")
+    yield page
+    context.close()
 
 
 def test_check_in_at_the_door_with_search_as_you_type(chromium_page, live_server):

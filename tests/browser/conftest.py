@@ -1,0 +1,216 @@
+"""Shared set-up for the browser tests: one Chromium per test session, live servers in threads.
+
+Debian's chromium is used (nothing downloads a browser). Where it is missing the tests are
+skipped on a developer machine but fail in CI (CI=true), so a broken CI image cannot pass
+silently. Each live server is werkzeug in a thread on a free port, against a SQLite file built
+by the migrations, with CSRF protection on as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# The machine has no outside network: without the background-networking flags Chromium keeps
+# trying to reach Google's hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ORGANISER_EMAIL, ORGANISER_PASSWORD = "team@startsmart.example", "browser-e2e-passwort"
+
+
+def require_chromium() -> None:
+    if shutil.which(CHROMIUM) is None and not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the whole test session; each test opens its own context."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """Serve ``app`` on a free loopback port in a thread; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+def make_live_app(path, **overrides):
+    """An app as a newcomer runs it: dev mailbox on, mail delivered right after each request."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+        WTF_CSRF_ENABLED=True,
+        DEV_MAILBOX=True,
+        MAIL_DELIVERY="inline",
+        MAIL_SERVER=None,
+        # Static files cached by the browser as behind a production web server: without it
+        # every page load revalidates each stylesheet and script, which slows the tests.
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+        **overrides,
+    )
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@dataclass(frozen=True)
+class Site:
+    base: str
+    open_slug: str  # seats free, registration open
+    full_slug: str  # one seat, taken: new registrations go to the waiting list
+    checkin_event_id: int  # starts soon, with confirmed participants to check in
+    tokens: dict  # self-service tokens by status: "confirmed", "pending"
+
+
+def add_site_data(session) -> dict:
+    """The demo programme plus two small events whose state the tests rely on."""
+    from app.admin.accounts import create_user
+    from app.demo import seed_demo
+    from app.models import Event, EventFormat, EventMode, EventStatus, Registration, utcnow
+    from app.models import RegistrationStatus as S
+
+    now = utcnow().replace(microsecond=0)
+    seed_demo(session, now)
+    create_user(session, ORGANISER_EMAIL, ORGANISER_PASSWORD, "organiser", name="Team Start Smart")
+
+    def event(slug, title, capacity, days):
+        item = Event(
+            slug=slug,
+            title=title,
+            format=EventFormat.WORKSHOP,
+            summary="Austausch in kleiner Runde.",
+            description="Wir arbeiten an Beispielen aus Ihrer Kommune.",
+            starts_at=now + timedelta(days=days),
+            ends_at=now + timedelta(days=days, hours=3),
+            mode=EventMode.IN_PERSON,
+            venue="Rathaus Lüneburg",
+            address="Am Ochsenmarkt 1, 21335 Lüneburg",
+            capacity=capacity,
+            status=EventStatus.PUBLISHED,
+        )
+        session.add(item)
+        session.flush()
+        return item
+
+    def registration(item, last, town, status=S.CONFIRMED):
+        row = Registration(
+            event_id=item.id,
+            municipality=town,
+            state="03",
+            municipality_key=f"name:03:{town.lower()}",
+            first_name="Alex",
+            last_name=last,
+            email=f"{last.lower()}@{town.lower()}.example",
+            email_normalised=f"{last.lower()}@{town.lower()}.example",
+            status=status,
+            email_confirmed_at=now if status == S.CONFIRMED else None,
+        )
+        session.add(row)
+        return row
+
+    open_event = event("werkstatt-offene-daten", "Themenwerkstatt Offene Daten", 20, 30)
+    full_event = event("werkstatt-ausgebucht", "Themenwerkstatt Beteiligung vor Ort", 1, 35)
+    taken = registration(full_event, "Vogt", "Celle")
+    pending = registration(open_event, "Lange", "Lingen", S.PENDING)
+    door = event("peer-learning-heute", "Peer-Learning Mobilität am Morgen", 30, 1)
+    for last, town in (("Ahrens", "Aurich"), ("Brandt", "Buxtehude"), ("Claasen", "Cuxhaven")):
+        registration(door, last, town)
+    session.commit()
+    return {
+        "open_slug": open_event.slug,
+        "full_slug": full_event.slug,
+        "checkin_event_id": door.id,
+        "tokens": {"confirmed": taken.token, "pending": pending.token},
+    }
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Iterator[Site]:
+    """The whole service with demo data and the dev mailbox, served for the browser tests."""
+    require_chromium()
+    from app.extensions import db
+
+    app = make_live_app(tmp_path_factory.mktemp("site") / "site.sqlite")
+    with app.app_context():
+        data = add_site_data(db.session)
+        db.session.remove()
+    with serve(app) as base:
+        yield Site(base=base, **data)
+
+
+@pytest.fixture
+def tab(chromium):
+    """A fresh context (no cookies) with a desktop viewport."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def organiser_state(site, chromium) -> dict:
+    """Cookies of one organiser login, reused: each login costs a deliberate password hash."""
+    context = chromium.new_context(locale="de-DE")
+    log_in(context.new_page(), site.base)
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+@pytest.fixture
+def organiser_tab(chromium, organiser_state):
+    """A fresh context already logged in to the back office as an organiser."""
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, locale="de-DE", storage_state=organiser_state
+    )
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+
+
+def log_in(page, base: str) -> None:
+    page.goto(f"{base}/admin/login")
+    page.get_by_label("E-Mail-Adresse").fill(ORGANISER_EMAIL)
+    page.get_by_label("Passwort").fill(ORGANISER_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/admin/events")

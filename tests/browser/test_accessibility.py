@@ -1,0 +1,76 @@
+"""axe-core in Chromium finds no WCAG 2.1 A/AA (BITV 2.0) or best-practice violations.
+
+axe-core comes bundled with the PyPI package axe-playwright-python; it is evaluated in the page
+through the DevTools protocol, so the site's Content-Security-Policy stays as in production.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def axe_violations(axe, tab) -> list[str]:
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    results = axe.run(tab, options=options).response
+    assert results["passes"] or results["violations"], "axe did not run any rule"
+    return [
+        f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]} {v['help']}"
+        for v in results["violations"]
+    ]
+
+
+PUBLIC_PAGES = {
+    "catalogue": lambda site: "/",
+    "archive": lambda site: "/archive",
+    "event page": lambda site: f"/events/{site.open_slug}",
+    "event page with waiting list": lambda site: f"/events/{site.full_slug}",
+    "self-service, pending": lambda site: f"/r/{site.tokens['pending']}",
+    "self-service, confirmed": lambda site: f"/r/{site.tokens['confirmed']}",
+    "back-office login": lambda site: "/admin/login",
+}
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_page_has_no_axe_violations(name, site, tab, axe):
+    tab.goto(site.base + PUBLIC_PAGES[name](site))
+    assert axe_violations(axe, tab) == []
+
+
+def test_registration_form_with_errors_has_no_axe_violations(site, tab, axe):
+    tab.goto(f"{site.base}/events/{site.open_slug}/register")
+    tab.get_by_label("E-Mail-Adresse").fill("kein-at-zeichen")
+    tab.get_by_role("button", name="Anmeldung absenden").click()
+    assert tab.locator(".error-summary li").count() >= 5  # the errors are really shown
+    assert axe_violations(axe, tab) == []
+
+
+def test_login_with_errors_has_no_axe_violations(site, tab, axe):
+    tab.goto(f"{site.base}/admin/login")
+    tab.get_by_role("button", name="Anmelden").click()
+    assert tab.locator(".error-summary").is_visible()
+    assert axe_violations(axe, tab) == []
+
+
+def test_back_office_event_list_and_check_in_have_no_axe_violations(site, organiser_tab, axe):
+    tab = organiser_tab
+    tab.goto(f"{site.base}/admin/events")
+    assert tab.get_by_role("heading", name="Programm").is_visible()
+    assert axe_violations(axe, tab) == []
+    tab.goto(f"{site.base}/admin/checkin/{site.checkin_event_id}")
+    assert tab.locator("li.checkin-row").count() == 3
+    assert axe_violations(axe, tab) == []
+    # After a check-in the row changes colour and buttons get disabled: still fine.
+    tab.get_by_role("button", name="Anwesend: Alex Claasen").click()
+    tab.wait_for_selector("li.checkin-row.attendance-attended")
+    assert axe_violations(axe, tab) == []
