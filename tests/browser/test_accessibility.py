@@ -24,10 +24,22 @@ def axe_violations(axe, tab) -> list[str]:
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
     results = axe.run(tab, options=options).response
     assert results["passes"] or results["violations"], "axe did not run any rule"
-    return [
+    found = [
         f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]} {v['help']}"
         for v in results["violations"]
     ]
+    # WCAG 2.1 still has 4.1.1 Parsing (BITV 2.0), which axe no longer checks: unique ids.
+    duplicates = tab.evaluate(DUPLICATE_IDS)
+    return found + [f"duplicate id: {name}" for name in duplicates]
+
+
+DUPLICATE_IDS = """() => {
+  const seen = new Set(), twice = new Set();
+  for (const el of document.querySelectorAll("[id]")) {
+    (seen.has(el.id) ? twice : seen).add(el.id);
+  }
+  return [...twice];
+}"""
 
 
 PUBLIC_PAGES = {
