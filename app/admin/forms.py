@@ -232,7 +232,7 @@ class EventForm(FlaskForm):
         ],
     )
     priority_newcomers = BooleanField(
-        _l("Vorrang auf der Warteliste für Kommunen ohne Teilnahme an diesem Format"),
+        _l("Neue Kommunen zuerst: Vorrang auf der Warteliste"),
         description=_l(
             "Wird ein Platz frei, rücken zuerst Kommunen nach, die noch an keiner "
             "Veranstaltung dieses Formats teilgenommen haben."

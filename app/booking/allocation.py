@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, lazyload
 
 from app.booking import notify
@@ -27,6 +27,8 @@ from app.models import (
 MIN_OFFER_WINDOW = timedelta(hours=1)
 # Separates two registrations joining the line under the same lock holder's clock reading.
 WAITLIST_TICK = timedelta(microseconds=1)
+# Within one priority class, the line is first come, first served (the id breaks ties).
+LINE_ORDER = (Registration.waitlisted_at, Registration.id)
 
 
 def lock_event(session: Session, event_id: int) -> Event:
@@ -80,7 +82,7 @@ def waitlist_order(session: Session, event: Event) -> list[tuple[Claimant, Stand
             Registration.event_id == event.id,
             Registration.status == RegistrationStatus.WAITLISTED,
         )
-        .order_by(Registration.waitlisted_at, Registration.id)
+        .order_by(*LINE_ORDER)
     ).all()
     claimants = [Claimant(*row) for row in rows]
     if not event.has_fair_allocation:
@@ -100,10 +102,25 @@ def waitlist_positions(session: Session, event: Event) -> dict[int, int]:
 
 
 def waitlist_position(session: Session, registration: Registration) -> int | None:
-    """1-based place in line, or None when not waiting."""
+    """1-based place in line (as in ``waitlist_order``), or None when not waiting.
+
+    Without a fair-allocation rule every standing is the same and ``waitlist_order`` is just
+    ``LINE_ORDER``: the place is then counted in SQL by that same key. It runs under the lock
+    for everyone who joins the line, and a count stays cheap however long the line grows.
+    """
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    return waitlist_positions(session, registration.event).get(registration.id)
+    event = registration.event
+    if event.has_fair_allocation:
+        return waitlist_positions(session, event).get(registration.id)
+    ahead = session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            tuple_(*LINE_ORDER) < tuple_(registration.waitlisted_at, registration.id),
+        )
+    )
+    return ahead + 1
 
 
 def _load_in_order(session: Session, ids: list[int]) -> list[Registration]:

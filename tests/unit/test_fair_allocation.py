@@ -251,3 +251,17 @@ def test_promotions_follow_the_positions_people_were_shown(
     remaining = waitlist_positions(session, event)
     assert sorted(remaining.values()) == [1, 2, 3]
     assert [rid for rid, _ in sorted(remaining.items(), key=lambda item: item[1])] == in_line[4:]
+
+
+def test_positions_counted_without_a_rule_agree_with_the_line(session, make_event, register, now):
+    event = make_event(capacity=1)
+    register(event)
+    waiting = [register(event) for _ in range(6)]
+    cancel_registration(session, waiting[2].token, now)
+    session.commit()
+    session.expire_all()
+
+    in_line = [r.id for r in waitlist(session, event.id)]
+    counted = {rid: waitlist_position(session, session.get(Registration, rid)) for rid in in_line}
+    assert counted == waitlist_positions(session, event)
+    assert [counted[rid] for rid in in_line] == [1, 2, 3, 4, 5]
