@@ -47,8 +47,8 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
-    from app.api import bp as api_bp
     from app import intake
+    from app.api import bp as api_bp
     from app.mail.delivery import init_inline_delivery
     from app.public import bp as public_bp
 
