@@ -19,11 +19,18 @@ from app.extensions import db
 def worker_command(once: bool, interval: float, batch: int) -> None:
     """Deliver queued mail and expire overdue offers and unconfirmed registrations.
 
+    Each round also prunes calendar VEVENTs stored more than 30 days ago.
+
     Safe to run in several processes or on several machines at once.
     """
     from app.booking.registration import expire_due
+    from app.calendar.feeds import prune_stored
     from app.mail.delivery import run_worker
     from app.models import utcnow
+
+    def housekeeping(session):
+        expire_due(session, utcnow())
+        prune_stored(session)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
@@ -31,7 +38,7 @@ def worker_command(once: bool, interval: float, batch: int) -> None:
             db.session,
             once,
             interval,
-            lambda session: expire_due(session, utcnow()),
+            housekeeping,
             batch=batch,
         )
     except Exception as exc:  # --once only: one clear line and a non-zero exit for cron

@@ -7,12 +7,15 @@ stand for that, and it makes each VEVENT a pure function of the event row.
 
 Speed: icalendar needs about a millisecond per event to build and fold a VEVENT. Each VEVENT is
 built by the library once per version of the event (the cache key holds every value it shows)
-and kept; a feed joins the cached VEVENTs into a calendar shell that the library also built. So
-only changed events cost anything, and no line is ever written by hand.
+and kept, in memory and (for the shared feeds) in the database, so that a restarted process
+need not build them again; a feed joins the VEVENTs into a calendar shell that the library also
+built. So only changed events cost anything, and no line is ever written by hand.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -24,11 +27,18 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, vText
 from icalendar import Event as VEvent
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.calendar.invites import PRODID, location_line
 from app.calendar.timezone import BERLIN, TZID, berlin_vtimezone
-from app.models import Event, EventMode, EventStatus
+from app.extensions import db
+from app.models import Event, EventMode, EventStatus, StoredVEvent, utcnow
 from app.urls import base_host, external_url
+
+log = logging.getLogger(__name__)
 
 REFRESH = timedelta(hours=1)
 END_CALENDAR = b"END:VCALENDAR\r\n"
@@ -173,18 +183,92 @@ def build_vevent(entry: FeedEntry) -> VEvent:
     return vevent
 
 
-def vevent_bytes(entry: FeedEntry, context: tuple) -> bytes:
-    """The VEVENT of ``entry``, from the cache when nothing it shows has changed.
+def storable(entry: FeedEntry) -> bool:
+    """Entries of the shared feeds are stored; personal ones (with links and notes) are not."""
+    return not entry.notes and not entry.online_url
 
-    ``context`` holds what the text depends on beyond the entry: base URL and language.
+
+def store_key(key: tuple) -> str:
+    # repr of strings, numbers, enums and aware datetimes is the same in every process.
+    return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+
+
+def vevents_bytes(entries: list[FeedEntry], context: tuple) -> list[bytes]:
+    """The VEVENTs of ``entries``: from memory, else from the database store, else built.
+
+    ``context`` holds what the text depends on beyond the entry: base URL and language. Only
+    the store's misses are built by icalendar (about half a millisecond each), so a feed costs
+    little even in a freshly started process.
     """
-    key = (context, entry)
-    cached = vevent_cache.get(key)
-    if cached is None:
-        cached = build_vevent(entry).to_ical()
-        stats.vevents_built += 1
-        vevent_cache.put(key, cached)
-    return cached
+    keys = [(context, entry) for entry in entries]
+    found = {key: vevent_cache.get(key) for key in keys}
+    missing = [key for key in keys if found[key] is None]
+    stored = load_stored([key for key in missing if storable(key[1])])
+    to_store = {}
+    for key in missing:
+        body = stored.get(store_key(key)) if storable(key[1]) else None
+        if body is None:
+            body = build_vevent(key[1]).to_ical()
+            stats.vevents_built += 1
+            if storable(key[1]):
+                to_store[store_key(key)] = body
+        vevent_cache.put(key, body)
+        found[key] = body
+    save_stored(to_store)
+    return [found[key] for key in keys]
+
+
+STORE_BATCH = 500
+
+
+def load_stored(keys: list[tuple]) -> dict[str, bytes]:
+    if not keys:
+        return {}
+    digests = [store_key(key) for key in keys]
+    rows = {}
+    for start in range(0, len(digests), STORE_BATCH):
+        chunk = digests[start : start + STORE_BATCH]
+        rows.update(
+            db.session.execute(
+                select(StoredVEvent.key, StoredVEvent.body).where(StoredVEvent.key.in_(chunk))
+            ).all()
+        )
+    return rows
+
+
+def save_stored(bodies: dict[str, bytes]) -> None:
+    """Keep newly built VEVENTs for other processes.
+
+    Called from feed requests, which read only: their read transaction is ended first (on
+    SQLite a write inside an old read snapshot would fail at once instead of waiting), and a
+    failure here (a busy database, a race on the same key) only means building them again.
+    """
+    session = db.session
+    if not bodies or session.new or session.dirty or session.deleted:
+        return
+    dialect = session.get_bind().dialect.name
+    dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    now = utcnow()
+    try:
+        session.commit()
+        session.execute(
+            dialect_insert(StoredVEvent)
+            .values([{"key": k, "body": v, "created_at": now} for k, v in bodies.items()])
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        log.warning("could not store %d built VEVENTs; they will be built again", len(bodies))
+
+
+def prune_stored(session, older_than: timedelta = timedelta(days=30)) -> int:
+    """Drop stored VEVENTs not made recently (keys of past versions of events); for the worker."""
+    result = session.execute(
+        delete(StoredVEvent).where(StoredVEvent.created_at < utcnow() - older_than)
+    )
+    session.commit()
+    return result.rowcount or 0
 
 
 def feed_shell(name: str, description: str = "") -> bytes:
@@ -209,5 +293,5 @@ def build_feed(entries: list[FeedEntry], name: str, description: str = "") -> by
     shell = feed_shell(name, description)
     assert shell.endswith(END_CALENDAR)
     context = (current_app.config["BASE_URL"], str(get_locale()))
-    body = b"".join(vevent_bytes(entry, context) for entry in entries)
+    body = b"".join(vevents_bytes(entries, context))
     return shell[: -len(END_CALENDAR)] + body + END_CALENDAR

@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from app.models.audit import AuditEntry
-from app.models.calendar_feed import CalendarFeedToken, FeedScope
+from app.models.calendar_feed import CalendarFeedToken, FeedScope, StoredVEvent
 from app.models.event import (
     Event,
     EventFormat,
@@ -67,6 +67,7 @@ __all__ = [
     "SizeClass",
     "SlotChannel",
     "SlotStatus",
+    "StoredVEvent",
     "StrategyStage",
     "Topic",
     "User",

@@ -6,7 +6,7 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -43,3 +43,17 @@ class CalendarFeedToken(db.Model):
 
     def __repr__(self) -> str:
         return f"<CalendarFeedToken {self.id} {self.scope}>"
+
+
+class StoredVEvent(db.Model):
+    """A VEVENT as icalendar built it, kept across processes and restarts.
+
+    The key is a digest of everything the VEVENT shows, so an entry never goes stale: a changed
+    event simply has a new key. Old keys are pruned by the worker.
+    """
+
+    __tablename__ = "calendar_vevents"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -7,10 +7,20 @@ from datetime import timedelta
 import icalendar
 import pytest
 from ical_consumers import assert_parsers_agree, assert_wire_format
+from sqlalchemy import func, select, update
 
 from app import programme
 from app.calendar import feeds as calendar_feeds
-from app.models import EventFormat, EventMode, EventStatus, RegistrationStatus, utcnow
+from app.calendar.feeds import prune_stored
+from app.models import (
+    Event,
+    EventFormat,
+    EventMode,
+    EventStatus,
+    RegistrationStatus,
+    StoredVEvent,
+    utcnow,
+)
 
 S = RegistrationStatus
 
@@ -292,3 +302,39 @@ def test_organisers_feed_shows_drafts_behind_a_revocable_token(
     runner.invoke(args=["feeds", "organiser-url", "--revoke"])
     assert client.get(renewed.removeprefix("http://startsmart.test")).status_code == 410
     assert client.get("/feeds/organisers/guess.ics").status_code == 404
+
+
+def all_events(session):
+    return session.scalars(select(Event).order_by(Event.id)).all()
+
+
+def test_a_restarted_process_reuses_stored_vevents(client, session, make_event):
+    for number in range(5):
+        make_event(title=f"Peer-Learning {number}")
+    first = client.get("/calendar.ics", headers={"Cache-Control": "no-cache"})
+    assert session.scalar(select(func.count()).select_from(StoredVEvent)) == 5
+
+    calendar_feeds.vevent_cache.clear()  # what a new worker process starts with
+    built = calendar_feeds.stats.vevents_built
+    context = (client.application.config["BASE_URL"], "de")
+    entries = [
+        calendar_feeds.FeedEntry(calendar_feeds.FeedEvent.of(e)) for e in all_events(session)
+    ]
+    again = calendar_feeds.vevents_bytes(entries, context)
+    assert calendar_feeds.stats.vevents_built == built  # all five came from the database
+    assert b"".join(again) in first.data
+
+    # A changed event gets a new key: it is built again, the others are not.
+    programme.update_event(session, entries[0].event.id, {"venue": "Kreishaus"}, utcnow())
+    session.commit()
+    calendar_feeds.vevent_cache.clear()
+    entries = [
+        calendar_feeds.FeedEntry(calendar_feeds.FeedEvent.of(e)) for e in all_events(session)
+    ]
+    calendar_feeds.vevents_bytes(entries, context)
+    assert calendar_feeds.stats.vevents_built == built + 1
+
+    session.execute(update(StoredVEvent).values(created_at=utcnow() - timedelta(days=31)))
+    session.commit()
+    assert prune_stored(session) == 6
+    assert session.scalar(select(func.count()).select_from(StoredVEvent)) == 0
