@@ -89,6 +89,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted;
+    # without this, rate limits would count every visitor as the proxy's address.
+    TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
     # Back office: a login lasts a working day; repeated wrong passwords lock the account.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=env_int("SESSION_LIFETIME_HOURS", 8))
     RATELIMIT_LOGIN = env_str("RATELIMIT_LOGIN", "10 per minute;50 per hour")

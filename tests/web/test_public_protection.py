@@ -36,6 +36,27 @@ def test_rate_limit_gives_a_friendly_german_429_page(other_app, make_event, form
     assert client.get(url).status_code == 200
 
 
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_limit(other_app, make_event, form_data):
+    proxied = other_app(
+        RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC_FORMS="2 per minute", TRUSTED_PROXIES=1
+    )
+    event = make_event()
+    client = proxied.test_client()
+    url = f"/events/{event.slug}/register"
+
+    def post(visitor: str, n: int) -> int:
+        return client.post(
+            url,
+            data=form_data(email=f"v{n}@kommune.example"),
+            headers={"X-Forwarded-For": visitor},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},  # the proxy
+        ).status_code
+
+    assert [post("203.0.113.7", n) for n in range(3)] == [302, 302, 429]
+    # Another municipality behind the same proxy is not blocked by the first one's requests.
+    assert post("198.51.100.9", 3) == 302
+
+
 def test_self_service_buttons_are_rate_limited_too(
     other_app, make_event, make_registration, session
 ):
