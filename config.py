@@ -84,7 +84,7 @@ class Config:
     # Protection of public forms
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_PUBLIC_FORMS = env_str("RATELIMIT_PUBLIC_FORMS", "30 per minute;300 per hour")
+    RATELIMIT_PUBLIC_FORMS = env_str("RATELIMIT_PUBLIC_FORMS", "60 per minute;600 per hour")
     RATELIMIT_HEADERS_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
