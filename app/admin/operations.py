@@ -25,8 +25,7 @@ from app.booking.allocation import (
     waitlist_position,
 )
 from app.booking.errors import BookingError, DuplicateRegistration
-from app.booking.municipality import municipality_key, normalise_email
-from app.booking.registration import Applicant, active_registration
+from app.booking.registration import Applicant, active_registration, new_registration
 from app.booking.status import change_status
 from app.database import begin_write
 from app.models import Event, EventStatus, Registration, RegistrationStatus, User
@@ -213,25 +212,10 @@ def enter_phone_registration(
 
 
 def _new_registration(event: Event, applicant: Applicant, now: datetime) -> Registration:
-    return Registration(
-        event_id=event.id,
-        event=event,
-        municipality=applicant.municipality.strip(),
-        state=applicant.state,
-        ags=applicant.ags.strip(),
-        municipality_key=municipality_key(applicant.municipality, applicant.state, applicant.ags),
-        first_name=applicant.first_name.strip(),
-        last_name=applicant.last_name.strip(),
-        email=applicant.email.strip(),
-        email_normalised=normalise_email(applicant.email),
-        role=applicant.role.strip(),
-        language=applicant.language,
-        status=S.PENDING,
-        created_at=now,
-        consent_at=now,
-        email_confirmed_at=now,
-        status_changed_at=now,
-    )
+    """Taken by an organiser (by phone, or moved from another event): no opt-in needed."""
+    registration = new_registration(event, applicant, now)
+    registration.email_confirmed_at = now
+    return registration
 
 
 def move_registration(

@@ -99,6 +99,30 @@ def _lock(session: Session, registration: Registration) -> tuple[Event, Registra
     return event, lock_rows(session, statement, of=Registration).scalar_one()
 
 
+def new_registration(event: Event, applicant: Applicant, now: datetime) -> Registration:
+    """A pending registration built from what the form (or an organiser) collected."""
+    return Registration(
+        event_id=event.id,
+        event=event,
+        municipality=applicant.municipality.strip(),
+        state=applicant.state,
+        ags=applicant.ags.strip(),
+        municipality_key=municipality_key(
+            applicant.municipality, applicant.state, applicant.ags.strip()
+        ),
+        first_name=applicant.first_name.strip(),
+        last_name=applicant.last_name.strip(),
+        email=applicant.email.strip(),
+        email_normalised=normalise_email(applicant.email),
+        role=applicant.role.strip(),
+        language=applicant.language,
+        status=S.PENDING,
+        created_at=now,
+        consent_at=now,
+        status_changed_at=now,
+    )
+
+
 def submit_registration(
     session: Session, event: Event, applicant: Applicant, now: datetime
 ) -> Registration:
@@ -120,24 +144,7 @@ def submit_registration(
     if existing is not None:
         notify.link_reminder(session, existing)
         raise DuplicateRegistration(existing)
-    registration = Registration(
-        event_id=event.id,
-        event=event,
-        municipality=applicant.municipality.strip(),
-        state=applicant.state,
-        ags=applicant.ags.strip(),
-        municipality_key=key,
-        first_name=applicant.first_name.strip(),
-        last_name=applicant.last_name.strip(),
-        email=applicant.email.strip(),
-        email_normalised=normalise_email(applicant.email),
-        role=applicant.role.strip(),
-        language=applicant.language,
-        status=S.PENDING,
-        created_at=now,
-        consent_at=now,
-        status_changed_at=now,
-    )
+    registration = new_registration(event, applicant, now)
     try:
         with session.begin_nested():
             session.add(registration)
