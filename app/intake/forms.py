@@ -14,10 +14,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from app.laender import LAENDER, PLEASE_CHOOSE
 from app.models import SizeClass, StrategyStage
+from app.public.forms import LandAndAgsChecks
 
 SIZE_LABELS = {
     SizeClass.UNDER_5K: _l("unter 5.000 Einwohnerinnen und Einwohner"),
@@ -40,7 +41,7 @@ def _strip_spaces(value):
     return value.replace(" ", "") if value else value
 
 
-class InterestForm(FlaskForm):
+class InterestForm(LandAndAgsChecks, FlaskForm):
     municipality = StringField(
         _l("Kommune"),
         validators=[
@@ -138,17 +139,6 @@ class InterestForm(FlaskForm):
     )
     # Honeypot: hidden from people (and screen readers), filled in by naive bots.
     website = StringField(_l("Bitte leer lassen"))
-
-    def validate_ags(self, field):
-        if field.data and self.state.data and field.data[:2] != self.state.data:
-            raise ValidationError(
-                _l(
-                    "Die ersten beiden Ziffern des AGS (%(prefix)s) passen nicht zum gewählten "
-                    "Land (%(land)s).",
-                    prefix=field.data[:2],
-                    land=LAENDER.get(self.state.data, self.state.data),
-                )
-            )
 
 
 class BookSlotForm(FlaskForm):

@@ -18,7 +18,28 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class RegistrationForm(FlaskForm):
+class LandAndAgsChecks:
+    """Field checks shared by every form that asks for a municipality's Land and AGS."""
+
+    def validate_state(self, field):
+        if field.data and field.data not in LAENDER:
+            raise ValidationError(_l("Bitte wählen Sie ein Land aus der Liste."))
+
+    def validate_ags(self, field):
+        if field.errors or not field.data or self.state.data not in LAENDER:
+            return
+        if field.data[:2] != self.state.data:
+            raise ValidationError(
+                _l(
+                    "Die ersten beiden Ziffern des AGS (%(prefix)s) passen nicht zum gewählten "
+                    "Land (%(land)s).",
+                    prefix=field.data[:2],
+                    land=LAENDER.get(self.state.data, self.state.data),
+                )
+            )
+
+
+class RegistrationForm(LandAndAgsChecks, FlaskForm):
     municipality = StringField(
         _l("Kommune"),
         validators=[
@@ -88,23 +109,6 @@ class RegistrationForm(FlaskForm):
     )
     # Honeypot: hidden from people (and screen readers), filled in by naive bots.
     website = StringField(_l("Bitte leer lassen"))
-
-    def validate_state(self, field):
-        if field.data and field.data not in LAENDER:
-            raise ValidationError(_l("Bitte wählen Sie ein Land aus der Liste."))
-
-    def validate_ags(self, field):
-        if field.errors or not field.data or self.state.data not in LAENDER:
-            return
-        if field.data[:2] != self.state.data:
-            raise ValidationError(
-                _l(
-                    "Die ersten beiden Ziffern des AGS (%(prefix)s) passen nicht zum gewählten "
-                    "Land (%(land)s).",
-                    prefix=field.data[:2],
-                    land=LAENDER.get(self.state.data, self.state.data),
-                )
-            )
 
 
 class ConfirmForm(FlaskForm):
