@@ -29,10 +29,13 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from app import admin, errors, i18n, security
+    from app import booking, feeds, intake
+    from app.backoffice.login import init_login
     from app.cli import register_cli
-    from app.database import configure_engine
+    from app.core import errors, i18n, security
+    from app.core.database import configure_engine
     from app.extensions import babel, csrf, db, limiter, mail, migrate
+    from app.mail.delivery import init_inline_delivery
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -51,27 +54,48 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-
-    from app import intake
-    from app.api import bp as api_bp
-    from app.mail.delivery import init_inline_delivery
-    from app.public import bp as public_bp
-
-    app.register_blueprint(public_bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    from app.feeds import bp as feeds_bp
-
-    app.register_blueprint(feeds_bp)  # calendar feeds, .ics downloads, `flask feeds`
-    intake.init_app(app)  # expression of interest, consultations, `flask municipalities`
-    admin.init_app(app)  # back office under /admin, with the login manager
-    csrf.exempt(api_bp)
-    if app.config["DEV_MAILBOX"]:
-        from app.mail.devbox import bp as devbox_bp
-
-        app.register_blueprint(devbox_bp, url_prefix="/dev/mailbox")
+    init_login(app)
+    for domain in (booking, intake, feeds):
+        domain.init_app(app)  # housekeeping jobs, mail images, template globals
+    register_blueprints(app)
     init_inline_delivery(app)
     register_cli(app)
     return app
+
+
+# Each domain's blueprints, by audience; the back-office ones install the login guard
+# themselves (app.backoffice.guard). URL prefixes are the factory's to choose.
+BLUEPRINTS = (
+    ("app.programme.public_pages", ""),
+    ("app.booking.public_pages", ""),
+    ("app.intake.public_pages", ""),
+    ("app.privacy.public_pages", ""),
+    ("app.feeds.pages", ""),
+    ("app.api.views", "/api/v1"),
+    ("app.backoffice.pages", "/admin"),
+    ("app.programme.admin_pages", "/admin"),
+    ("app.booking.admin_pages", "/admin"),
+    ("app.booking.checkin_pages", "/admin"),
+    ("app.messaging.admin_pages", "/admin"),
+    ("app.reporting.admin_pages", "/admin"),
+    ("app.privacy.admin_pages", "/admin"),
+    ("app.intake.admin_pages", "/admin/intake"),
+)
+
+
+def register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    from app.extensions import csrf
+
+    for module_name, prefix in BLUEPRINTS:
+        blueprint = import_module(module_name).bp
+        app.register_blueprint(blueprint, url_prefix=prefix or None)
+    csrf.exempt(import_module("app.api.views").bp)  # read-only JSON, no cookies
+    if app.config["DEV_MAILBOX"]:
+        from app.devbox.pages import bp as devbox_bp
+
+        app.register_blueprint(devbox_bp, url_prefix="/dev/mailbox")
 
 
 def refuse_insecure_production(app: Flask, config_class: type[Config]) -> None:

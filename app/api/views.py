@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 
-from app.api import bp
 from app.api.openapi import openapi_document
-from app.catalogue import CatalogueFilter, SeatInfo, find_visible_event, search_events, seat_info
-from app.catalogue_cache import cached
+from app.core.urls import external_url
 from app.extensions import db
 from app.models import Event, EventFormat, EventMode, utcnow
-from app.urls import external_url
+from app.programme.catalogue import (
+    CatalogueFilter,
+    SeatInfo,
+    find_visible_event,
+    search_events,
+    seat_info,
+)
+from app.programme.catalogue_cache import cached
+
+bp = Blueprint("api", __name__)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MAX_PER_PAGE = 100
@@ -43,8 +50,8 @@ def event_json(event: Event, seats: SeatInfo) -> dict:
         "registration_opens_at": iso(event.registration_opens_at),
         "registration_closes_at": iso(event.registration_deadline()),
         "registration_open": event.registration_open(utcnow()),
-        "url": external_url("public.event_detail", slug=event.slug),
-        "register_url": external_url("public.register", slug=event.slug),
+        "url": external_url("programme.event_detail", slug=event.slug),
+        "register_url": external_url("booking.register", slug=event.slug),
     }
 
 

@@ -1,5 +1,28 @@
-"""The booking domain: registration, opt-in, seat allocation, waiting list and expiry.
+"""The booking domain: registration, opt-in, seat allocation, waiting list, expiry, check-in.
 
 Functions here take a SQLAlchemy session and return results or raise a BookingError; they never
 touch the request. They do not commit: the caller commits, which ends the lock early.
 """
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The worker's expiry jobs, and the check-in QR code for the confirmation mails."""
+    from app.booking.checkin_codes import (
+        CHECKIN_QR_CID,
+        checkin_qr_data_uri,
+        checkin_qr_for_mail,
+        checkin_url,
+    )
+    from app.booking.registration import expire_offers, expire_pending
+    from app.mail.housekeeping import register_job
+    from app.mail.message import register_inline_image
+
+    register_job(app, "pending_expiry", expire_pending)
+    register_job(app, "offer_expiry", expire_offers)
+    register_inline_image(app, CHECKIN_QR_CID, checkin_qr_for_mail)
+    app.add_template_global(checkin_qr_data_uri, "checkin_qr_data_uri")
+    app.add_template_global(checkin_url, "checkin_url")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, lazyload
 from app.booking import notify
 from app.booking.fairness import NO_PRIORITY, Claimant, Standing, standings
 from app.booking.status import change_status
-from app.database import lock_rows
+from app.core.database import lock_rows
 from app.models import (
     SEAT_HOLDING_STATUSES,
     Event,

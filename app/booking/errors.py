@@ -1,6 +1,6 @@
 """Domain errors that views turn into messages for the user."""
 
-from app.database import TryAgain
+from app.core.database import TryAgain
 
 
 class BookingError(Exception):

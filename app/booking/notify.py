@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.mail.compose import compose
+from app.booking.compose import compose
 from app.mail.outbox import enqueue
 from app.models import Registration
 

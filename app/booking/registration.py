@@ -34,7 +34,7 @@ from app.booking.errors import (
 from app.booking.fairness import Claimant, claimant_of, is_excluded
 from app.booking.municipality import municipality_key, normalise_email
 from app.booking.status import change_status
-from app.database import TryAgain, begin_write, lock_rows
+from app.core.database import TryAgain, begin_write, lock_rows
 from app.models import (
     ACTIVE_STATUSES,
     Event,
@@ -348,15 +348,5 @@ def set_capacity(session: Session, event_id: int, capacity: int, now: datetime) 
 
 
 def expire_due(session: Session, now: datetime) -> tuple[int, int]:
-    """The worker's housekeeping: lapse unconfirmed registrations and overdue offers, and
-    unconfirmed expressions of interest (Start Smart intake); returns the first two counts.
-    """
-    from app.intake.interest import expire_pending_interests  # intake builds on booking
-
-    result = expire_pending(session, now), expire_offers(session, now)
-    begin_write(session)
-    lapsed = expire_pending_interests(session, now)
-    session.commit()
-    if lapsed:
-        log.info("expired %d unconfirmed expression(s) of interest", lapsed)
-    return result
+    """Lapse unconfirmed registrations and overdue offers; returns both counts."""
+    return expire_pending(session, now), expire_offers(session, now)

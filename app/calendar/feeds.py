@@ -20,23 +20,18 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, vText
 from icalendar import Event as VEvent
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.calendar.invites import PRODID, location_line
 from app.calendar.timezone import BERLIN, TZID, berlin_vtimezone
-from app.extensions import db
-from app.models import Event, EventMode, EventStatus, StoredVEvent, utcnow
-from app.urls import base_host, external_url
+from app.core.urls import base_host, external_url
+from app.models import Event, EventMode, EventStatus
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +150,7 @@ def _status(entry: FeedEntry) -> str:
 
 def build_vevent(entry: FeedEntry) -> VEvent:
     event = entry.event
-    page = None if event.is_draft else external_url("public.event_detail", slug=event.slug)
+    page = None if event.is_draft else external_url("programme.event_detail", slug=event.slug)
     description = [event.summary or event.title]
     if event.is_cancelled:
         description.append(_("Diese Veranstaltung wurde abgesagt."))
@@ -193,8 +188,18 @@ def store_key(key: tuple) -> str:
     return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
 
 
-def vevents_bytes(entries: list[FeedEntry], context: tuple) -> list[bytes]:
-    """The VEVENTs of ``entries``: from memory, else from the database store, else built.
+class VEventStore(Protocol):
+    """Where built VEVENTs are kept between processes (the feeds keep them in the database)."""
+
+    def load(self, digests: list[str]) -> dict[str, bytes]: ...
+
+    def save(self, bodies: dict[str, bytes]) -> None: ...
+
+
+def vevents_bytes(
+    entries: list[FeedEntry], context: tuple, store: VEventStore | None = None
+) -> list[bytes]:
+    """The VEVENTs of ``entries``: from memory, else from ``store``, else built.
 
     ``context`` holds what the text depends on beyond the entry: base URL and language. Only
     the store's misses are built by icalendar (about half a millisecond each), so a feed costs
@@ -203,7 +208,8 @@ def vevents_bytes(entries: list[FeedEntry], context: tuple) -> list[bytes]:
     keys = [(context, entry) for entry in entries]
     found = {key: vevent_cache.get(key) for key in keys}
     missing = [key for key in keys if found[key] is None]
-    stored = load_stored([key for key in missing if storable(key[1])])
+    wanted = [store_key(key) for key in missing if storable(key[1])]
+    stored = store.load(wanted) if store is not None and wanted else {}
     to_store = {}
     for key in missing:
         body = stored.get(store_key(key)) if storable(key[1]) else None
@@ -214,61 +220,9 @@ def vevents_bytes(entries: list[FeedEntry], context: tuple) -> list[bytes]:
                 to_store[store_key(key)] = body
         vevent_cache.put(key, body)
         found[key] = body
-    save_stored(to_store)
+    if store is not None and to_store:
+        store.save(to_store)
     return [found[key] for key in keys]
-
-
-STORE_BATCH = 500
-
-
-def load_stored(keys: list[tuple]) -> dict[str, bytes]:
-    if not keys:
-        return {}
-    digests = [store_key(key) for key in keys]
-    rows = {}
-    for start in range(0, len(digests), STORE_BATCH):
-        chunk = digests[start : start + STORE_BATCH]
-        rows.update(
-            db.session.execute(
-                select(StoredVEvent.key, StoredVEvent.body).where(StoredVEvent.key.in_(chunk))
-            ).all()
-        )
-    return rows
-
-
-def save_stored(bodies: dict[str, bytes]) -> None:
-    """Keep newly built VEVENTs for other processes.
-
-    Called from feed requests, which read only: their read transaction is ended first (on
-    SQLite a write inside an old read snapshot would fail at once instead of waiting), and a
-    failure here (a busy database, a race on the same key) only means building them again.
-    """
-    session = db.session
-    if not bodies or session.new or session.dirty or session.deleted:
-        return
-    dialect = session.get_bind().dialect.name
-    dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    now = utcnow()
-    try:
-        session.commit()
-        session.execute(
-            dialect_insert(StoredVEvent)
-            .values([{"key": k, "body": v, "created_at": now} for k, v in bodies.items()])
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
-        session.commit()
-    except SQLAlchemyError:
-        session.rollback()
-        log.warning("could not store %d built VEVENTs; they will be built again", len(bodies))
-
-
-def prune_stored(session, older_than: timedelta = timedelta(days=30)) -> int:
-    """Drop stored VEVENTs not made recently (keys of past versions of events); for the worker."""
-    result = session.execute(
-        delete(StoredVEvent).where(StoredVEvent.created_at < utcnow() - older_than)
-    )
-    session.commit()
-    return result.rowcount or 0
 
 
 def feed_shell(name: str, description: str = "") -> bytes:
@@ -287,11 +241,16 @@ def feed_shell(name: str, description: str = "") -> bytes:
     return calendar.to_ical()
 
 
-def build_feed(entries: list[FeedEntry], name: str, description: str = "") -> bytes:
+def build_feed(
+    entries: list[FeedEntry],
+    name: str,
+    description: str = "",
+    store: VEventStore | None = None,
+) -> bytes:
     """The whole feed as bytes (UTF-8, CRLF, folded by icalendar)."""
     stats.builds += 1
     shell = feed_shell(name, description)
     assert shell.endswith(END_CALENDAR)
     context = (current_app.config["BASE_URL"], str(get_locale()))
-    body = b"".join(vevents_bytes(entries, context))
+    body = b"".join(vevents_bytes(entries, context, store))
     return shell[: -len(END_CALENDAR)] + body + END_CALENDAR

@@ -16,8 +16,8 @@ from icalendar import Calendar, vCalAddress
 from icalendar import Event as VEvent
 
 from app.calendar.timezone import BERLIN, berlin_vtimezone
+from app.core.urls import base_host, external_url
 from app.models import Registration
-from app.urls import base_host, external_url
 
 PRODID = "-//Start Smart//Anmeldung//DE"
 METHODS = ("REQUEST", "CANCEL")
@@ -69,7 +69,7 @@ def invite_description(registration: Registration, method: str) -> str:
     parts.append(
         _(
             "Ihre Anmeldung ansehen oder stornieren: %(url)s",
-            url=external_url("public.manage", token=registration.token),
+            url=external_url("booking.manage", token=registration.token),
         )
     )
     parts.append(_("Antworten auf diese Einladung werden nicht ausgewertet."))
@@ -89,7 +89,7 @@ def build_invite(registration: Registration, method: str, now: datetime) -> str:
         summary=event.title,
         description=invite_description(registration, method),
         location=location_line(event) or None,
-        url=external_url("public.event_detail", slug=event.slug),
+        url=external_url("programme.event_detail", slug=event.slug),
         sequence=registration.invite_sequence,
         status="CONFIRMED" if method == "REQUEST" else "CANCELLED",
         transparency="OPAQUE",

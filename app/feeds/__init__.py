@@ -1,11 +1,14 @@
-"""Calendar feeds: the public programme, one event, a person's own events, the organisers' view.
+"""Calendar feeds: the public programme, one event, a person's own events, the organisers' view,
+the secret feed tokens and the store of built VEVENTs."""
 
-Also the self-service actions that create, renew or end a person's secret feed URL, the links
-that put an event into a calendar, and `flask feeds organiser-url`.
-"""
+from __future__ import annotations
 
-from flask import Blueprint
+from flask import Flask
 
-bp = Blueprint("feeds", __name__)
 
-from app.feeds import cli, views  # noqa: E402, F401  (routes and commands register on import)
+def init_app(app: Flask) -> None:
+    """The worker prunes VEVENTs stored for past versions of events."""
+    from app.feeds.store import prune_job
+    from app.mail.housekeeping import register_job
+
+    register_job(app, "feed_pruning", prune_job)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
+from app.core.urls import external_url
 from app.extensions import db
-from app.feeds import bp
 from app.feeds.tokens import active_token, issue_token, revoke_tokens
 from app.models import FeedScope, utcnow
-from app.urls import external_url
+
+feeds_group = AppGroup("feeds", help="The organisers' calendar feed.")
 
 
-@bp.cli.command("organiser-url")
+@feeds_group.command("organiser-url")
 @click.option("--new", "renew", is_flag=True, help="Issue a new address; the old one stops.")
 @click.option("--revoke", is_flag=True, help="End the address without issuing a new one.")
 def organiser_url_command(renew: bool, revoke: bool) -> None:

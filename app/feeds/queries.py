@@ -20,9 +20,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.calendar.feeds import FEED_COLUMNS, FeedEntry, FeedEvent
-from app.catalogue import CatalogueFilter, seat_info, visible_events_query
+from app.core.urls import external_url
 from app.models import Event, EventStatus, Registration, RegistrationStatus
-from app.urls import external_url
+from app.programme.catalogue import CatalogueFilter, seat_info, visible_events_query
 
 # Events stay in feeds this long after they end, so subscribers see them go (and a cancelled
 # one is seen as cancelled) instead of having them vanish the moment they are over.
@@ -192,7 +192,7 @@ def personal_entries(session: Session, email_normalised: str, now: datetime) -> 
         cancelled = registration.status == RegistrationStatus.CANCELLED or event.is_cancelled
         manage = _(
             "Ihre Anmeldung ansehen oder stornieren: %(url)s",
-            url=external_url("public.manage", token=registration.token),
+            url=external_url("booking.manage", token=registration.token),
         )
         entries.append(
             FeedEntry(

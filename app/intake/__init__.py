@@ -1,16 +1,14 @@
-"""Start Smart intake: the public expression-of-interest form and consultation booking pages."""
+"""Start Smart intake: expressions of interest, initial consultations, the pipeline and the
+municipality directory."""
 
-from flask import Blueprint, Flask
+from __future__ import annotations
 
-bp = Blueprint("intake", __name__)
-
-from app.intake import views  # noqa: E402, F401  (routes register on import)
+from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.intake.admin import bp as admin_bp
-    from app.intake.cli import municipalities_group
+    """The worker lets unconfirmed expressions of interest lapse."""
+    from app.intake.interest import expire_interests_job
+    from app.mail.housekeeping import register_job
 
-    app.register_blueprint(bp)
-    app.register_blueprint(admin_bp, url_prefix="/admin/intake")
-    app.cli.add_command(municipalities_group)
+    register_job(app, "interest_expiry", expire_interests_job)

@@ -5,26 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import AppGroup
 
 from app.extensions import db
 
-
-@click.group("municipalities")
-def municipalities_group() -> None:
-    """The municipality directory."""
+municipalities_group = AppGroup("municipalities", help="The municipality directory.")
 
 
 @municipalities_group.command("import-mpsc")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@with_appcontext
 def import_mpsc(path: Path) -> None:
     """Flag funded model projects from a CSV with columns name, land and (optional) ags.
 
     All or nothing: with any error nothing is changed and the errors are listed by line.
     """
+    from app.intake.municipalities import import_model_projects
     from app.models import utcnow
-    from app.municipalities import import_model_projects
 
     text = path.read_text(encoding="utf-8-sig")
     result = import_model_projects(db.session, text, utcnow(), actor="CSV-Import")
@@ -41,11 +37,10 @@ def import_mpsc(path: Path) -> None:
 
 
 @municipalities_group.command("sync")
-@with_appcontext
 def sync() -> None:
     """Create directory records for municipalities known only from registrations."""
+    from app.intake.municipalities import sync_from_registrations
     from app.models import utcnow
-    from app.municipalities import sync_from_registrations
 
     created = sync_from_registrations(db.session, utcnow())
     db.session.commit()
@@ -53,10 +48,9 @@ def sync() -> None:
 
 
 @municipalities_group.command("duplicates")
-@with_appcontext
 def duplicates() -> None:
     """List pairs of records that are probably the same municipality."""
-    from app.municipalities import near_duplicates
+    from app.intake.municipalities import near_duplicates
 
     pairs = near_duplicates(db.session)
     for pair in pairs:
@@ -71,11 +65,10 @@ def duplicates() -> None:
 @municipalities_group.command("merge")
 @click.argument("source_id", type=int)
 @click.argument("target_id", type=int)
-@with_appcontext
 def merge_command(source_id: int, target_id: int) -> None:
     """Fold record SOURCE_ID into TARGET_ID."""
+    from app.intake.municipalities import MunicipalityError, merge
     from app.models import Municipality, utcnow
-    from app.municipalities import MunicipalityError, merge
 
     source = db.session.get(Municipality, source_id)
     target = db.session.get(Municipality, target_id)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.database import begin_write, lock_row
+from app.core.database import begin_write, lock_row
 from app.intake.errors import InvalidSlot, NotConfirmed, SlotTaken, SlotUnavailable
 from app.intake.interest import find_by_token
 from app.intake.mail import send_booking_mails

@@ -1,6 +1,6 @@
 """Domain errors of the intake that views turn into messages for the user."""
 
-from app.database import TryAgain
+from app.core.database import TryAgain
 
 
 class IntakeError(Exception):

@@ -16,9 +16,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from app.laender import LAENDER, PLEASE_CHOOSE
+from app.core.forms import LandAndAgsChecks
+from app.core.laender import LAENDER, PLEASE_CHOOSE
 from app.models import SizeClass, StrategyStage
-from app.public.forms import LandAndAgsChecks
 
 SIZE_LABELS = {
     SizeClass.UNDER_5K: _l("unter 5.000 Einwohnerinnen und Einwohner"),
@@ -143,7 +143,3 @@ class InterestForm(LandAndAgsChecks, FlaskForm):
 
 class BookSlotForm(FlaskForm):
     slot_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d+$")])
-
-
-class ActionForm(FlaskForm):
-    """A bare button: the CSRF token is the only field."""

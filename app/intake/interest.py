@@ -5,6 +5,7 @@ Like registrations, the mail links to a page; only a POST from that page confirm
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -13,8 +14,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.booking.municipality import normalise_email
+from app.core.database import begin_write
 from app.intake import mail
 from app.intake.errors import DuplicateInterest, InterestNotFound
+from app.intake.municipalities import find_or_create
 from app.models import (
     ExpressionOfInterest,
     InterestStatus,
@@ -23,7 +26,8 @@ from app.models import (
     StrategyStage,
     Topic,
 )
-from app.municipalities import find_or_create
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -151,3 +155,13 @@ def expire_pending_interests(session: Session, now: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
+
+
+def expire_interests_job(session: Session, now: datetime) -> int:
+    """The worker's housekeeping job: lapse unconfirmed expressions of interest and commit."""
+    begin_write(session)
+    lapsed = expire_pending_interests(session, now)
+    session.commit()
+    if lapsed:
+        log.info("expired %d unconfirmed expression(s) of interest", lapsed)
+    return lapsed

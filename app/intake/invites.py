@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from icalendar import Calendar, vCalAddress
 from icalendar import Event as VEvent
 
+from app.core.urls import base_host, external_url
 from app.models import ConsultationBooking, ConsultationSlot, SlotChannel
-from app.urls import base_host, external_url
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PRODID = "-//Start Smart//Initialberatung//DE"

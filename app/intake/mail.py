@@ -7,9 +7,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from app.core.urls import external_url
 from app.mail.outbox import MailContent, enqueue
 from app.models import ConsultationBooking, ExpressionOfInterest
-from app.urls import external_url
 
 
 def _subjects() -> dict[str, str]:

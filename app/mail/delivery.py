@@ -20,8 +20,9 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.database import TryAgain, begin_write
+from app.core.database import TryAgain, begin_write
 from app.extensions import db, mail
+from app.mail.housekeeping import run_housekeeping
 from app.mail.message import OutboxMailMessage, TimeoutConnection
 from app.mail.outbox import PENDING_FLAG
 from app.models import OutboxMessage, OutboxStatus, utcnow
@@ -173,7 +174,7 @@ def run_worker(
     session: Session,
     once: bool,
     interval: float,
-    housekeeping: Housekeeping,
+    housekeeping: Housekeeping = run_housekeeping,
     batch: int = 100,
 ) -> DeliveryReport:
     """The loop behind `flask worker`: housekeeping, then delivery, then sleep.
@@ -233,7 +234,7 @@ def init_inline_delivery(app: Flask, housekeeping: Housekeeping | None = None) -
     if app.config["MAIL_DELIVERY"] != "inline":
         return
     if housekeeping is None:
-        housekeeping = _booking_housekeeping
+        housekeeping = run_housekeeping
 
     @app.teardown_request
     def _deliver_after_request(_exc):
@@ -250,9 +251,3 @@ def init_inline_delivery(app: Flask, housekeeping: Housekeeping | None = None) -
         except Exception:  # the worker or the next request will try again
             session.rollback()
             log.exception("inline mail delivery failed")
-
-
-def _booking_housekeeping(session: Session) -> None:
-    from app.booking.registration import expire_due
-
-    expire_due(session, utcnow())

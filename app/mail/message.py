@@ -7,33 +7,41 @@ attachments, so the same calendar is attached as invite.ics as well.
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_mail import Connection, Message
 
 from app.models import OutboxMessage
 
-CHECKIN_QR_CID = "checkin-qr@startsmart"
+INLINE_IMAGES = "startsmart_inline_images"
+
+# Draws one image for an outbox row, or None when the row has nothing to show.
+ImageProvider = Callable[[OutboxMessage], bytes | None]
+
+
+def register_inline_image(app: Flask, cid: str, provider: ImageProvider) -> None:
+    """Let a domain supply an image that its mail templates refer to as ``cid:<cid>``."""
+    app.extensions.setdefault(INLINE_IMAGES, {})[cid] = provider
 
 
 def inline_images(row: OutboxMessage) -> dict[str, bytes]:
     """Images the HTML part refers to by ``cid:``, made at delivery time.
 
-    The check-in QR code takes tens of milliseconds to draw; drawing it here instead of when
-    the mail is queued keeps it out of the seat lock. Embedded as a related part (not a data:
-    URI), because Outlook shows no data: images.
+    An image such as the check-in QR code takes tens of milliseconds to draw; drawing it here
+    instead of when the mail is queued keeps it out of the seat lock. Embedded as a related
+    part (not a data: URI), because Outlook shows no data: images.
     """
-    if f"cid:{CHECKIN_QR_CID}" not in row.body_html or row.registration_id is None:
-        return {}
-    from app.admin.qr import checkin_qr_png
-    from app.extensions import db
-    from app.models import Registration
-
-    registration = db.session.get(Registration, row.registration_id)
-    return {CHECKIN_QR_CID: checkin_qr_png(registration)} if registration else {}
+    images = {}
+    for cid, provider in current_app.extensions.get(INLINE_IMAGES, {}).items():
+        if f"cid:{cid}" in row.body_html:
+            image = provider(row)
+            if image is not None:
+                images[cid] = image
+    return images
 
 
 def build_mime(
@@ -76,7 +84,7 @@ def build_mime(
             subtype="png",
             cid=f"<{cid}>",
             disposition="inline",
-            filename="checkin-qr.png",
+            filename=f"{cid.split('@')[0]}.png",
         )
     return mime
 

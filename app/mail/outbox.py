@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from app.core.urls import base_host
 from app.models import OutboxMessage, utcnow
-from app.urls import base_host
 
 PENDING_FLAG = "outbox_has_new_mail"
 

@@ -43,10 +43,10 @@ def build_app(database: Path):
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.admin.accounts import create_user
-    from app.demo import seed_demo
+    from app.backoffice.accounts import create_user
     from app.extensions import db
     from app.models import Event, Registration, RegistrationStatus, utcnow
+    from app.programme.demo import seed_demo
 
     app = create_app(
         "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", WTF_CSRF_ENABLED=True

@@ -6,7 +6,7 @@ import pytest
 from flask import g
 from sqlalchemy import select
 
-from app.admin.accounts import create_user
+from app.backoffice.accounts import create_user
 from app.models import AuditEntry, OutboxMessage
 
 PASSWORD = "richtig-langes-passwort"

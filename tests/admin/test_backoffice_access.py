@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 PLACEHOLDERS = {"int": "1", "default": "x"}
-ADMIN_ONLY = {"admin.user_list", "admin.user_deactivate"}
+ADMIN_ONLY = {"backoffice.user_list", "backoffice.user_deactivate"}
 
 
 def admin_urls(app):
@@ -25,13 +25,17 @@ def admin_urls(app):
 def test_the_walk_covers_the_whole_back_office(app):
     endpoints = {endpoint for endpoint, _, _ in admin_urls(app)}
     assert len(endpoints) >= 25
-    assert {"admin.checkin", "admin.event_export", "admin.registration_promote"} <= endpoints
+    assert {
+        "checkin.checkin",
+        "reporting_admin.event_export",
+        "booking_admin.registration_promote",
+    } <= endpoints
 
 
 def test_every_back_office_url_redirects_anonymous_visitors_to_the_login(client, app):
     checked = 0
     for endpoint, method, url in admin_urls(app):
-        if endpoint == "admin.login":
+        if endpoint == "backoffice.login":
             continue
         response = client.open(url, method=method)
         assert response.status_code == 302, (method, url, response.status_code)

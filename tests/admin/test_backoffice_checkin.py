@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.admin.qr import checkin_code, checkin_qr_svg
 from app.booking import notify
+from app.booking.checkin_codes import checkin_code, checkin_qr_svg
 from app.models import Registration, RegistrationStatus
 
 S = RegistrationStatus

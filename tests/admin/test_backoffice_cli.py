@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.admin.accounts import find_user
+from app.backoffice.accounts import find_user
 
 
 def test_first_admin_is_made_with_one_command(runner, session):

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from openpyxl import load_workbook
 
-from app.exports import HEADERS, neutralise
 from app.models import EventFormat, RegistrationStatus, utcnow
+from app.reporting.exports import HEADERS, neutralise
 
 S = RegistrationStatus
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.audit import record, snapshot
+from app.core.audit import record, snapshot
 from app.intake.interest import confirm_interest, submit_interest
 from app.mail.outbox import MailContent, enqueue
 from app.models import (

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from app.admin.forms import to_local
+from app.core.timezone import to_local
 from app.models import Event, EventStatus, RegistrationStatus
 
 S = RegistrationStatus

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import EventFormat, EventStatus, RegistrationStatus, utcnow
-from app.privacy import anonymise_expired
-from app.statistics import programme_statistics
+from app.privacy.rules import anonymise_expired
+from app.reporting.statistics import programme_statistics
 
 S = RegistrationStatus
 

@@ -102,10 +102,10 @@ class Site:
 
 def add_site_data(session) -> dict:
     """The demo programme plus two small events whose state the tests rely on."""
-    from app.admin.accounts import create_user
-    from app.demo import seed_demo
+    from app.backoffice.accounts import create_user
     from app.models import Event, EventFormat, EventMode, EventStatus, Registration, utcnow
     from app.models import RegistrationStatus as S
+    from app.programme.demo import seed_demo
 
     now = utcnow().replace(microsecond=0)
     seed_demo(session, now)

@@ -35,7 +35,7 @@ def live_server(tmp_path_factory):
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.admin.accounts import create_user
+    from app.backoffice.accounts import create_user
     from app.extensions import db
     from app.models import Event, EventFormat, EventMode, EventStatus, Registration, utcnow
     from app.models import RegistrationStatus as S

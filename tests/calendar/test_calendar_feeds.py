@@ -9,9 +9,8 @@ import pytest
 from ical_consumers import assert_parsers_agree, assert_wire_format
 from sqlalchemy import func, select, update
 
-from app import programme
 from app.calendar import feeds as calendar_feeds
-from app.calendar.feeds import prune_stored
+from app.feeds.store import prune_stored, vevent_store
 from app.models import (
     Event,
     EventFormat,
@@ -21,6 +20,7 @@ from app.models import (
     StoredVEvent,
     utcnow,
 )
+from app.programme import changes as programme
 
 S = RegistrationStatus
 
@@ -320,7 +320,7 @@ def test_a_restarted_process_reuses_stored_vevents(client, session, make_event):
     entries = [
         calendar_feeds.FeedEntry(calendar_feeds.FeedEvent.of(e)) for e in all_events(session)
     ]
-    again = calendar_feeds.vevents_bytes(entries, context)
+    again = calendar_feeds.vevents_bytes(entries, context, vevent_store)
     assert calendar_feeds.stats.vevents_built == built  # all five came from the database
     assert b"".join(again) in first.data
 
@@ -331,7 +331,7 @@ def test_a_restarted_process_reuses_stored_vevents(client, session, make_event):
     entries = [
         calendar_feeds.FeedEntry(calendar_feeds.FeedEvent.of(e)) for e in all_events(session)
     ]
-    calendar_feeds.vevents_bytes(entries, context)
+    calendar_feeds.vevents_bytes(entries, context, vevent_store)
     assert calendar_feeds.stats.vevents_built == built + 1
 
     session.execute(update(StoredVEvent).values(created_at=utcnow() - timedelta(days=31)))

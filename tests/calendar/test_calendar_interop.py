@@ -12,10 +12,10 @@ import icalendar
 import pytest
 from ical_consumers import BERLIN, assert_parsers_agree, assert_wire_format, parse_everywhere
 
-from app import programme
 from app.booking.registration import cancel_registration
 from app.calendar.invites import build_invite
 from app.models import RegistrationStatus, utcnow
+from app.programme import changes as programme
 
 S = RegistrationStatus
 

@@ -162,7 +162,7 @@ def test_invite_travels_through_smtp_as_imip(session, make_event, smtp_server):
 def test_update_and_cancel_travel_through_smtp_with_their_method(session, make_event, smtp_server):
     from datetime import timedelta
 
-    from app import programme
+    from app.programme import changes as programme
 
     event = make_event()
     registration = register(session, event, 1)

@@ -8,8 +8,8 @@ import icalendar
 import pytest
 from ical_consumers import BERLIN, assert_parsers_agree, assert_wire_format, outbox
 
-from app import programme
 from app.models import EventStatus, RegistrationStatus, utcnow
+from app.programme import changes as programme
 
 S = RegistrationStatus
 

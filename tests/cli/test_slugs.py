@@ -1,6 +1,6 @@
 """Slugs come from titles, readable in German."""
 
-from app.event_input import slugify
+from app.programme.event_input import slugify
 
 
 def test_umlauts_are_transliterated():

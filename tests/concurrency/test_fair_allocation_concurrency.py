@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from app.booking.allocation import seats_held, waitlist, waitlist_position
 from app.booking.registration import cancel_registration, confirm_email
+from app.intake.municipalities import find_or_create, set_model_project
 from app.models import Registration, RegistrationStatus, utcnow
 from app.models.event import ModelProjectPolicy
-from app.municipalities import find_or_create, set_model_project
 
 S = RegistrationStatus
 PER_GROUP = 15

@@ -10,7 +10,7 @@ import pytest
 from crowd import run_at_once
 
 from app.booking.allocation import lock_event
-from app.database import TryAgain, begin_write, holds_write_lock
+from app.core.database import TryAgain, begin_write, holds_write_lock
 from app.extensions import db
 
 HOLD_SECONDS = 0.4

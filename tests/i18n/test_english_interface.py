@@ -80,7 +80,7 @@ def test_form_errors_stay_german_by_default(client, make_event):
 
 def test_wtforms_own_messages_follow_the_language(app):
     # Messages WTForms writes itself (a number field given letters) come from its catalogue.
-    from app.admin.forms import EventForm
+    from app.programme.forms import EventForm
 
     seen = {}
     for language in ("de", "en"):
@@ -92,7 +92,7 @@ def test_wtforms_own_messages_follow_the_language(app):
 
 
 def test_mail_for_an_english_registration_is_in_english(app_ctx, make_event, make_registration):
-    from app.mail.compose import compose
+    from app.booking.compose import compose
 
     event = make_event(
         title="Open Data Workshop",
@@ -111,7 +111,7 @@ def test_mail_for_an_english_registration_is_in_english(app_ctx, make_event, mak
 
 
 def test_mail_for_a_german_registration_is_in_german(app_ctx, make_event, make_registration):
-    from app.mail.compose import compose
+    from app.booking.compose import compose
 
     event = make_event(
         title="Datenwerkstatt",
@@ -129,7 +129,7 @@ def test_mail_for_a_german_registration_is_in_german(app_ctx, make_event, make_r
 
 def test_english_mail_even_when_an_organiser_acts_in_german(client, make_event, make_registration):
     # The waitlist mail is written during a German request; it follows the registration.
-    from app.mail.compose import compose
+    from app.booking.compose import compose
 
     event = make_event(title="Peer Learning Day")
     registration = make_registration(
@@ -176,7 +176,7 @@ def test_calendar_feed_texts_follow_the_language(client, make_event):
 
 
 def test_calendar_invite_texts_follow_the_registration(app_ctx, make_event, make_registration):
-    from app.mail.compose import compose
+    from app.booking.compose import compose
 
     event = make_event(title="Open Data Workshop", online_url="https://meet.example/room")
     english = make_registration(event, status=RegistrationStatus.CONFIRMED, language="en")

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from flask import current_app, g
 
-from app.admin.accounts import create_user
-from app.laender import LAENDER
+from app.backoffice.accounts import create_user
+from app.core.laender import LAENDER
 from app.models import RegistrationStatus, utcnow
 
 PASSWORD = "ein-langes-testpasswort"
@@ -161,7 +161,7 @@ MAIL_KINDS = {
 
 @pytest.mark.parametrize("kind", sorted(MAIL_KINDS))
 def test_every_registration_mail_in_english(app_ctx, english_event, make_registration, kind):
-    from app.mail.compose import compose
+    from app.booking.compose import compose
 
     english_event.online_url = "https://meet.example/room"
     english_event.cancel_reason = "The speaker is ill."

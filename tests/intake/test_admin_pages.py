@@ -8,9 +8,9 @@ import pytest
 from flask import g
 from sqlalchemy import select
 
-from app.admin.accounts import create_user
+from app.backoffice.accounts import create_user
+from app.intake.municipalities import find_or_create
 from app.models import ConsultationSlot, Municipality, PipelineStage
-from app.municipalities import find_or_create
 
 PASSWORD = "richtig-langes-passwort"
 

@@ -9,11 +9,11 @@ import pytest
 from flask import g
 from sqlalchemy import func, select
 
-from app.admin.accounts import create_user
+from app.backoffice.accounts import create_user
 from app.booking.registration import Applicant, submit_registration
+from app.intake.municipalities import find_or_create, set_model_project
 from app.models import Event, EventFormat, Registration, RegistrationStatus
 from app.models.event import ModelProjectPolicy
-from app.municipalities import find_or_create, set_model_project
 
 PASSWORD = "richtig-langes-passwort"
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import icalendar
 from flask import g
 
-from app.admin.accounts import create_user
+from app.backoffice.accounts import create_user
 from app.intake.consultation import book_slot, cancel_consultation
 from app.models import ExpressionOfInterest, InterestStatus
 

@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.intake.consultation import book_slot
-from app.models import Municipality, MunicipalityKey, RegistrationStatus
-from app.municipalities import (
+from app.intake.municipalities import (
     MunicipalityError,
     find_or_create,
     import_model_projects,
@@ -20,6 +19,7 @@ from app.municipalities import (
     set_model_project,
     sync_from_registrations,
 )
+from app.models import Municipality, MunicipalityKey, RegistrationStatus
 
 
 def test_found_by_ags_whatever_the_spelling(session, now):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.mail.compose import compose
+from app.booking.compose import compose
 from app.models import RegistrationStatus, utcnow
 
 KINDS = {

@@ -9,9 +9,9 @@ from flask_babel import refresh
 from sqlalchemy import event as sa_event
 
 from app.booking.registration import Applicant, confirm_email, submit_registration
-from app.catalogue_cache import catalogue_version, page_cache
 from app.extensions import db
 from app.models import Event, utcnow
+from app.programme.catalogue_cache import catalogue_version, page_cache
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from app import programme
 from app.booking.allocation import waitlist, waitlist_position, waitlist_positions
 from app.booking.errors import ModelProjectExcluded
 from app.booking.registration import cancel_registration, confirm_email, set_capacity
+from app.intake.municipalities import find_or_create, merge, set_model_project
 from app.models import EventFormat, Registration, RegistrationStatus
 from app.models.event import ModelProjectPolicy
-from app.municipalities import find_or_create, merge, set_model_project
+from app.programme import changes as programme
 
 S = RegistrationStatus
 LOWER, EXCLUDED = ModelProjectPolicy.LOWER, ModelProjectPolicy.EXCLUDED

@@ -1,0 +1,59 @@
+"""Mail texts for a registration, rendered in the language the person used."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.calendar.invites import build_invite
+from app.core.urls import external_url
+from app.mail.outbox import MailContent
+from app.models import Registration, utcnow
+
+ENDED_KINDS = frozenset({"cancelled", "offer_expired"})
+
+
+def _subjects() -> dict[str, str]:
+    return {
+        "opt_in": _("Bitte bestätigen Sie Ihre Anmeldung"),
+        "link_reminder": _("Ihr persönlicher Link zur Anmeldung"),
+        "confirmed": _("Anmeldung bestätigt"),
+        "waitlisted": _("Sie stehen auf der Warteliste"),
+        "promoted": _("Sie sind von der Warteliste nachgerückt"),
+        "offered": _("Ein Platz ist für Sie reserviert"),
+        "offer_expired": _("Ihr reservierter Platz ist verfallen"),
+        "cancelled": _("Ihre Anmeldung ist storniert"),
+        "updated": _("Wichtige Änderung"),
+        "event_cancelled": _("Veranstaltung abgesagt"),
+    }
+
+
+def compose(kind: str, registration: Registration, invite_method: str = "", **context):
+    """Render ``templates/mail/<kind>.txt`` and ``.html`` for ``registration``.
+
+    ``invite_method`` (REQUEST or CANCEL) attaches the participant's calendar invitation.
+    """
+    with force_locale(registration.language or "de"):
+        event = registration.event
+        context.update(
+            kind=kind,
+            registration=registration,
+            event=event,
+            # After a cancellation or a lapsed offer there is nothing left to cancel.
+            can_cancel=kind not in ENDED_KINDS,
+            manage_url=external_url("booking.manage", token=registration.token),
+            event_url=external_url("programme.event_detail", slug=event.slug),
+        )
+        subject = f"{_subjects()[kind]}: {event.title}"
+        body_text = render_template(f"mail/{kind}.txt", **context)
+        body_html = render_template(f"mail/{kind}.html", subject=subject, **context)
+        ics = build_invite(registration, invite_method, utcnow()) if invite_method else ""
+    return MailContent(
+        recipient=registration.email,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        ics=ics,
+        ics_method=invite_method,
+    )

@@ -1,0 +1,73 @@
+"""Protection of every response and request: security headers and refusal of malformed input.
+
+The Content-Security-Policy allows nothing inline and nothing from other hosts: every script,
+style and font is served from static/ (privacy law forbids loading assets from third parties).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, abort, request
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
+
+# Control characters (tab, newline and carriage return aside) are never typed by a person.
+# PostgreSQL refuses NUL in text outright, so letting one through would end in a 500.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# A public form is a few hundred bytes; anything far larger is not a person typing. Only the
+# public pages get this limit: the back office uploads CSV files.
+MAX_PUBLIC_FORM_BYTES = 64 * 1024
+PUBLIC_PAGE_BLUEPRINTS = frozenset({"programme", "booking", "privacy"})
+
+
+def contains_control_characters(value: str) -> bool:
+    return bool(_CONTROL_CHARACTERS.search(value))
+
+
+def _refuse_malformed_input() -> None:
+    if request.blueprint in PUBLIC_PAGE_BLUEPRINTS:
+        request.max_content_length = MAX_PUBLIC_FORM_BYTES
+        request.max_form_memory_size = MAX_PUBLIC_FORM_BYTES
+    texts = [request.path]
+    texts.extend(value for _key, value in request.args.items(multi=True))
+    texts.extend(request.args.keys())
+    if request.method == "POST" and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        texts.extend(value for _key, value in request.form.items(multi=True))
+    if any(contains_control_characters(text) for text in texts):
+        abort(400, description="control-characters")
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_refuse_malformed_input)
+
+    @app.after_request
+    def _security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        # Personal links carry a secret token in the path: never leak it to another site.
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response

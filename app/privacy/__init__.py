@@ -1,0 +1,1 @@
+"""Data protection (DSGVO): retention and anonymisation, access and erasure, the privacy notice."""

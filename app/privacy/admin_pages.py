@@ -1,0 +1,132 @@
+"""Data protection in the back office: find, export (Art. 15) and erase (Art. 17) by e-mail."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField
+from wtforms.validators import DataRequired, Email, Length
+
+from app.backoffice.guard import backoffice_blueprint
+from app.extensions import db
+from app.models import utcnow
+from app.privacy import rules as privacy
+
+bp = backoffice_blueprint("privacy_admin", __name__)
+
+
+class PersonForm(FlaskForm):
+    email = EmailField(
+        _l("E-Mail-Adresse"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie eine E-Mail-Adresse an.")),
+            Email(
+                message=_l("Bitte geben Sie eine gültige E-Mail-Adresse an."),
+                check_deliverability=False,
+            ),
+            Length(max=254, message=_l("Bitte höchstens %(max)d Zeichen.")),
+        ],
+    )
+
+
+class EraseForm(PersonForm):
+    confirm = BooleanField(
+        _l(
+            "Die Person hat die Löschung verlangt; ihre Anmeldungen werden storniert und "
+            "ihre Daten unwiderruflich anonymisiert."
+        ),
+        validators=[DataRequired(_l("Bitte bestätigen Sie die Löschung."))],
+    )
+
+
+def _page(form: PersonForm, found: dict | None = None, status: int = 200):
+    erase = EraseForm(formdata=None, data={"email": form.email.data}) if found else None
+    return (
+        render_template(
+            "admin/privacy.html",
+            form=form,
+            found=found,
+            erase=erase,
+            erasures=privacy.recent_erasures(db.session),
+        ),
+        status,
+    )
+
+
+# The address travels in POST bodies, not in URLs, so it never lands in access logs.
+@bp.get("/privacy")
+def privacy_search():
+    return _page(PersonForm(formdata=None))
+
+
+@bp.post("/privacy")
+def privacy_find():
+    form = PersonForm()
+    if not form.validate_on_submit():
+        return _page(form, status=422)
+    return _page(form, privacy.export_person(db.session, form.email.data, utcnow()))
+
+
+@bp.post("/privacy/export")
+def privacy_export():
+    form = PersonForm()
+    if not form.validate_on_submit():
+        return _page(form, status=422)
+    now = utcnow()
+    data = privacy.export_person(db.session, form.email.data, now)
+    privacy.record_person_action(
+        db.session, current_user, "privacy.exported", now, privacy.summary(data)
+    )
+    db.session.commit()
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="auskunft-{now:%Y%m%d-%H%M%S}.json"'
+        },
+    )
+
+
+@bp.post("/privacy/erase")
+def privacy_erase():
+    form = EraseForm()
+    if not form.validate_on_submit():
+        found = (
+            privacy.export_person(db.session, form.email.data, utcnow())
+            if form.email.data and not form.email.errors
+            else None
+        )
+        return (
+            render_template(
+                "admin/privacy.html",
+                form=PersonForm(formdata=None, data={"email": form.email.data}),
+                found=found,
+                erase=form,
+                erasures=privacy.recent_erasures(db.session),
+            ),
+            422,
+        )
+    report = privacy.erase_person(db.session, current_user, form.email.data, utcnow())
+    db.session.commit()
+    if report.anything:
+        flash(
+            _(
+                "Gelöscht: %(registrations)d Anmeldungen anonymisiert (davon %(cancelled)d "
+                "storniert), %(mails)d E-Mails gelöscht, %(interests)d Interessensbekundungen "
+                "anonymisiert.",
+                registrations=report.registrations,
+                cancelled=report.cancelled,
+                mails=report.mails_deleted,
+                interests=report.interests,
+            ),
+            "success",
+        )
+    else:
+        flash(_("Zu dieser E-Mail-Adresse ist nichts gespeichert."), "info")
+    return redirect(url_for("privacy_admin.privacy_search"))

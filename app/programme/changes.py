@@ -1,0 +1,198 @@
+"""Changing the programme: editing, publishing and cancelling events, and telling participants.
+
+Owned by the calendar work (issue 3); the back office (issue 4) calls these functions. Like the
+booking code, each function begins a write transaction, locks the event row and flushes; the
+caller commits (and with it the queued mail), or rolls back on a ProgrammeError.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.booking.allocation import fill_free_seats, lock_event
+from app.booking.compose import compose
+from app.booking.errors import BookingError
+from app.booking.status import change_status
+from app.core.database import begin_write
+from app.core.urls import external_url
+from app.mail.outbox import enqueue
+from app.models import (
+    ACTIVE_STATUSES,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
+
+# Fields whose change sends every confirmed participant an updated invite (SEQUENCE + 1).
+NOTIFYING_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_url", "mode")
+# Text fields: they change the calendar entry only in wording, so participants are told only
+# when the organiser asks for it (``notify_description``).
+DESCRIPTION_FIELDS = ("title", "summary", "description")
+EDITABLE_FIELDS = frozenset(
+    (
+        *NOTIFYING_FIELDS,
+        *DESCRIPTION_FIELDS,
+        "slug",
+        "format",
+        "topics",
+        "max_per_municipality",
+        "registration_opens_at",
+        "registration_closes_at",
+        "waitlist_mode",
+        "offer_hours",
+        "priority_newcomers",
+        "model_projects",
+    )
+)
+
+
+class ProgrammeError(BookingError):
+    """A change to the programme that is refused, with a reason an organiser can be shown."""
+
+
+class UnknownField(ProgrammeError):
+    """Not editable here: capacity goes through set_capacity, status through publish/cancel."""
+
+
+class InvalidTimes(ProgrammeError):
+    pass
+
+
+class EventIsCancelled(ProgrammeError):
+    pass
+
+
+class EventHasRegistrations(ProgrammeError):
+    """Unpublishing would hide an event people hold seats for: cancel it instead."""
+
+    def __init__(self, count: int):
+        super().__init__(f"{count} active registrations")
+        self.count = count
+
+
+def _locked_event(session: Session, event_id: int) -> Event:
+    begin_write(session)
+    return lock_event(session, event_id)
+
+
+def _registrations(session: Session, event_id: int, statuses) -> list[Registration]:
+    return list(
+        session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event_id, Registration.status.in_(statuses))
+            .order_by(Registration.id)
+        )
+    )
+
+
+def update_event(
+    session: Session, event_id: int, changes: dict, now: datetime, notify_description=False
+) -> list[str]:
+    """Apply ``changes`` (field -> new value) under the event lock; returns the changed fields.
+
+    Time, place or online link changes of a published event queue an updated invite for every
+    confirmed participant; a description change only when ``notify_description`` is true.
+    Capacity changes go through app.booking.registration.set_capacity.
+    """
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise UnknownField(", ".join(sorted(unknown)))
+    event = _locked_event(session, event_id)
+    if event.is_cancelled:
+        raise EventIsCancelled()
+    changed = [field for field, value in changes.items() if getattr(event, field) != value]
+    if not changed:
+        return []
+    starts_at = changes.get("starts_at", event.starts_at)
+    ends_at = changes.get("ends_at", event.ends_at)
+    if ends_at <= starts_at:
+        raise InvalidTimes()
+    previous = {field: getattr(event, field) for field in changed}
+    for field in changed:
+        setattr(event, field, changes[field])
+    event.updated_at = now
+    session.flush()
+
+    if event.is_published:
+        notify = any(field in NOTIFYING_FIELDS for field in changed) or (
+            notify_description and any(field in DESCRIPTION_FIELDS for field in changed)
+        )
+        if notify:
+            for registration in _registrations(session, event.id, [RegistrationStatus.CONFIRMED]):
+                # A higher SEQUENCE, or calendars ignore the update (ICAL.md 12).
+                registration.invite_sequence += 1
+                _send(
+                    session, "updated", registration, "REQUEST", changed=changed, previous=previous
+                )
+        # A seat left free because no one waiting could take it may now have a taker.
+        if "max_per_municipality" in changed or "model_projects" in changed:
+            fill_free_seats(session, event, now)
+    session.flush()
+    return changed
+
+
+def cancel_event(session: Session, event_id: int, reason: str, now: datetime) -> None:
+    """Cancel the event: CANCEL to confirmed participants, a mail to waitlisted and pending.
+
+    Every active registration ends as cancelled (nobody waits for a seat at a cancelled event,
+    and no offer can lapse into a mail about it later). The event stays visible, marked as
+    cancelled, in the catalogue and the feeds.
+    """
+    event = _locked_event(session, event_id)
+    if event.is_cancelled:
+        return
+    event.status = EventStatus.CANCELLED
+    event.cancel_reason = (reason or "").strip()
+    event.updated_at = now
+    for registration in _registrations(session, event.id, ACTIVE_STATUSES):
+        had_seat = registration.status == RegistrationStatus.CONFIRMED
+        change_status(registration, RegistrationStatus.CANCELLED, now)
+        if had_seat:
+            registration.invite_sequence += 1  # the CANCEL must out-rank the REQUEST
+        session.flush()
+        _send(
+            session,
+            "event_cancelled",
+            registration,
+            "CANCEL" if had_seat else "",
+            had_seat=had_seat,
+            catalogue_url=external_url("programme.index"),
+        )
+    session.flush()
+
+
+def publish_event(session: Session, event_id: int, now: datetime) -> None:
+    event = _locked_event(session, event_id)
+    if event.is_cancelled:
+        raise EventIsCancelled()
+    if event.status != EventStatus.PUBLISHED:
+        event.status = EventStatus.PUBLISHED
+        event.updated_at = now
+        session.flush()
+
+
+def unpublish_event(session: Session, event_id: int, now: datetime) -> None:
+    """Back to draft, hidden from the catalogue and feeds; refused once people registered."""
+    event = _locked_event(session, event_id)
+    if event.is_cancelled:
+        raise EventIsCancelled()
+    active = _registrations(session, event.id, ACTIVE_STATUSES)
+    if active:
+        raise EventHasRegistrations(len(active))
+    if event.status != EventStatus.DRAFT:
+        event.status = EventStatus.DRAFT
+        event.updated_at = now
+        session.flush()
+
+
+def _send(session: Session, kind: str, registration: Registration, method: str, **context):
+    enqueue(
+        session,
+        kind,
+        compose(kind, registration, invite_method=method, **context),
+        registration.id,
+    )

@@ -1,0 +1,170 @@
+"""Forms of the programme's back-office pages, with German messages (English through Babel)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from app.core.forms import TOO_LONG as LONG
+from app.models import EventFormat, EventMode, WaitlistMode
+from app.models.event import ModelProjectPolicy
+
+
+def format_choices():
+    return [
+        (EventFormat.KICKOFF.value, _l("Kick-off")),
+        (EventFormat.WORKSHOP.value, _l("Themenwerkstatt")),
+        (EventFormat.PEER_LEARNING.value, _l("Peer-Learning")),
+    ]
+
+
+def mode_choices():
+    return [
+        (EventMode.IN_PERSON.value, _l("Vor Ort")),
+        (EventMode.ONLINE.value, _l("Online")),
+        (EventMode.HYBRID.value, _l("Hybrid")),
+    ]
+
+
+def waitlist_choices():
+    return [
+        (WaitlistMode.AUTOMATIC.value, _l("Automatisch nachrücken")),
+        (WaitlistMode.OFFER.value, _l("Platz anbieten (mit Frist)")),
+    ]
+
+
+def model_project_choices():
+    return [
+        (ModelProjectPolicy.EQUAL.value, _l("Gleichrangig mit allen Kommunen")),
+        (ModelProjectPolicy.LOWER.value, _l("Nachrangig: rücken erst nach allen anderen nach")),
+        (ModelProjectPolicy.EXCLUDED.value, _l("Ausgeschlossen: keine Anmeldung möglich")),
+    ]
+
+
+class EventForm(FlaskForm):
+    title = StringField(
+        _l("Titel"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie einen Titel an.")),
+            Length(max=200, message=LONG),
+        ],
+    )
+    format = SelectField(_l("Format"), choices=format_choices)
+    summary = StringField(
+        _l("Kurzbeschreibung"), validators=[Optional(), Length(max=500, message=LONG)]
+    )
+    description = TextAreaField(_l("Beschreibung"), validators=[Optional()])
+    topics = SelectMultipleField(_l("Themen"), coerce=int, choices=[], validate_choice=False)
+    new_topics = StringField(
+        _l("Neue Themen"),
+        validators=[Optional(), Length(max=300, message=LONG)],
+        description=_l("Mehrere durch Komma getrennt; sie werden der Themenliste hinzugefügt."),
+    )
+    starts_at = DateTimeLocalField(
+        _l("Beginn"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(_l("Bitte geben Sie Datum und Uhrzeit des Beginns an."))],
+        description=_l("Ortszeit Berlin"),
+    )
+    ends_at = DateTimeLocalField(
+        _l("Ende"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(_l("Bitte geben Sie Datum und Uhrzeit des Endes an."))],
+        description=_l("Ortszeit Berlin"),
+    )
+    mode = SelectField(_l("Durchführung"), choices=mode_choices)
+    venue = StringField(
+        _l("Veranstaltungsort"), validators=[Optional(), Length(max=200, message=LONG)]
+    )
+    address = StringField(_l("Adresse"), validators=[Optional(), Length(max=300, message=LONG)])
+    online_url = URLField(
+        _l("Online-Zugang (Link)"),
+        validators=[
+            Optional(),
+            URL(message=_l("Bitte geben Sie einen vollständigen Link an (https://…).")),
+            Length(max=500, message=LONG),
+        ],
+        description=_l("Nur bestätigte Teilnehmende sehen diesen Link."),
+    )
+    capacity = IntegerField(
+        _l("Plätze"),
+        validators=[
+            InputRequired(_l("Bitte geben Sie die Zahl der Plätze an.")),
+            NumberRange(min=1, max=10000, message=_l("Bitte eine Zahl von 1 bis 10000.")),
+        ],
+    )
+    max_per_municipality = IntegerField(
+        _l("Höchstens Plätze je Kommune"),
+        validators=[Optional(), NumberRange(min=1, message=_l("Bitte mindestens 1."))],
+        description=_l("Leer lassen für keine Begrenzung."),
+    )
+    registration_opens_at = DateTimeLocalField(
+        _l("Anmeldung ab"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    registration_closes_at = DateTimeLocalField(
+        _l("Anmeldeschluss"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description=_l("Leer lassen: Anmeldung bis zum Beginn."),
+    )
+    waitlist_mode = SelectField(_l("Warteliste"), choices=waitlist_choices)
+    offer_hours = IntegerField(
+        _l("Frist für angebotene Plätze (Stunden)"),
+        default=48,
+        validators=[
+            InputRequired(_l("Bitte geben Sie eine Frist an.")),
+            NumberRange(min=1, max=336, message=_l("Bitte eine Zahl von 1 bis 336.")),
+        ],
+    )
+    priority_newcomers = BooleanField(
+        _l("Neue Kommunen zuerst: Vorrang auf der Warteliste"),
+        description=_l(
+            "Wird ein Platz frei, rücken zuerst Kommunen nach, die noch an keiner "
+            "Veranstaltung dieses Formats teilgenommen haben."
+        ),
+    )
+    model_projects = SelectField(
+        _l("Geförderte Modellprojekte Smart Cities"),
+        choices=model_project_choices,
+        default=ModelProjectPolicy.EQUAL.value,
+    )
+    notify_description = BooleanField(
+        _l("Teilnehmende auch über eine geänderte Beschreibung informieren")
+    )
+
+    def validate_ends_at(self, field):
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("Das Ende muss nach dem Beginn liegen."))
+
+    def validate_registration_closes_at(self, field):
+        if field.data and self.starts_at.data and field.data > self.starts_at.data:
+            raise ValidationError(_l("Der Anmeldeschluss darf nicht nach dem Beginn liegen."))
+
+
+class CancelEventForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Grund der Absage"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie einen Grund an; er steht in der Absage-Mail.")),
+            Length(max=2000, message=LONG),
+        ],
+    )

@@ -1,0 +1,1 @@
+"""Reporting: statistics for the ministry and participant exports (CSV, XLSX)."""

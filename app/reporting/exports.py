@@ -1,0 +1,143 @@
+"""Participant lists as CSV and XLSX for organisers, safe to open in a spreadsheet.
+
+German Excel expects ``;`` between fields and reads UTF-8 only with a byte-order mark. A cell
+that begins with = + - @ (or a tab or carriage return) would be run as a formula ("CSV
+injection"), so such values get a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.laender import land_name
+from app.models import Event, EventFormat, Registration, RegistrationStatus
+
+BERLIN = ZoneInfo("Europe/Berlin")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+HEADERS = (
+    "Veranstaltung",
+    "Datum",
+    "Format",
+    "Status",
+    "Anwesenheit",
+    "Vorname",
+    "Nachname",
+    "E-Mail",
+    "Kommune",
+    "Land",
+    "AGS",
+    "Funktion",
+    "Angemeldet am",
+)
+STATUS_LABELS = {
+    RegistrationStatus.PENDING: "Unbestätigt",
+    RegistrationStatus.CONFIRMED: "Bestätigt",
+    RegistrationStatus.WAITLISTED: "Warteliste",
+    RegistrationStatus.OFFERED: "Platz angeboten",
+    RegistrationStatus.CANCELLED: "Storniert",
+    RegistrationStatus.EXPIRED: "Abgelaufen",
+}
+ATTENDANCE_LABELS = {None: "", "attended": "Anwesend", "no_show": "Nicht erschienen"}
+FORMAT_LABELS = {
+    EventFormat.KICKOFF: "Kick-off",
+    EventFormat.WORKSHOP: "Themenwerkstatt",
+    EventFormat.PEER_LEARNING: "Peer-Learning",
+}
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    event_id: int | None = None
+    statuses: tuple[RegistrationStatus, ...] = (RegistrationStatus.CONFIRMED,)
+    format: EventFormat | None = None
+    starts_from: datetime | None = None
+    starts_until: datetime | None = None
+
+
+def neutralise(value) -> str:
+    """Text for one cell that no spreadsheet will evaluate as a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _local(value: datetime | None, fmt: str) -> str:
+    return value.astimezone(BERLIN).strftime(fmt) if value else ""
+
+
+def participant_rows(session: Session, filters: ExportFilter) -> list[list[str]]:
+    query = (
+        select(Registration)
+        .join(Event, Registration.event_id == Event.id)
+        .order_by(Event.starts_at, Event.id, Registration.last_name, Registration.first_name)
+    )
+    if filters.event_id is not None:
+        query = query.where(Registration.event_id == filters.event_id)
+    if filters.statuses:
+        query = query.where(Registration.status.in_(filters.statuses))
+    if filters.format is not None:
+        query = query.where(Event.format == filters.format)
+    if filters.starts_from is not None:
+        query = query.where(Event.starts_at >= filters.starts_from)
+    if filters.starts_until is not None:
+        query = query.where(Event.starts_at < filters.starts_until)
+    rows = []
+    for registration in session.scalars(query):
+        event = registration.event
+        rows.append(
+            [
+                neutralise(cell)
+                for cell in (
+                    event.title,
+                    _local(event.starts_at, "%d.%m.%Y %H:%M"),
+                    FORMAT_LABELS.get(event.format, event.format),
+                    STATUS_LABELS.get(registration.status, registration.status),
+                    ATTENDANCE_LABELS.get(registration.attendance, registration.attendance),
+                    registration.first_name,
+                    registration.last_name,
+                    registration.email,
+                    registration.municipality,
+                    land_name(registration.state),
+                    registration.ags,
+                    registration.role,
+                    _local(registration.created_at, "%d.%m.%Y %H:%M"),
+                )
+            ]
+        )
+    return rows
+
+
+def to_csv(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(HEADERS)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(rows: list[list[str]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Teilnehmende"
+    sheet.append(list(HEADERS))
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = cell.font.copy(bold=True)
+    sheet.freeze_panes = "A2"
+    for column, header in zip(sheet.columns, HEADERS, strict=True):
+        width = max([len(header), *(len(str(c.value or "")) for c in column)])
+        sheet.column_dimensions[column[0].column_letter].width = min(50, width + 2)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
