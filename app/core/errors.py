@@ -6,7 +6,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.booking.errors import TryAgain
+from app.core.database import TryAgain
 
 # Statuses with a page of their own; every other HTTP error gets the general page.
 PAGES = {400, 403, 404, 405, 410, 413, 429, 500}

@@ -32,6 +32,7 @@ from app.models.outbox import OutboxMessage, OutboxStatus
 from app.models.registration import (
     ACTIVE_STATUSES,
     SEAT_HOLDING_STATUSES,
+    Attendance,
     Registration,
     RegistrationStatus,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PipelineStage",
+    "Attendance",
     "Registration",
     "RegistrationStatus",
     "SizeClass",

@@ -23,6 +23,17 @@ class RegistrationStatus(enum.StrEnum):
     EXPIRED = "expired"  # never confirmed, or an offer not taken in time
 
 
+class Attendance(enum.StrEnum):
+    """What an organiser marked at the door; None while nobody has checked the person in.
+
+    Stored as the plain string in ``registrations.attendance``, so comparisons with the
+    column work either way.
+    """
+
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
 # Registrations in these statuses block a second one with the same e-mail for the same event.
 ACTIVE_STATUSES = (
     RegistrationStatus.PENDING,
