@@ -42,6 +42,7 @@ from app.models.user import User, UserRole
 __all__ = [
     "ACTIVE_STATUSES",
     "SEAT_HOLDING_STATUSES",
+    "Attendance",
     "AuditEntry",
     "BookingStatus",
     "CalendarFeedToken",
@@ -63,7 +64,6 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PipelineStage",
-    "Attendance",
     "Registration",
     "RegistrationStatus",
     "SizeClass",
