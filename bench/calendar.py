@@ -36,7 +36,7 @@ from sqlalchemy import delete  # noqa: E402
 from app import create_app  # noqa: E402
 from app.calendar import feeds as calendar_feeds  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.feeds import views as feed_views  # noqa: E402
+from app.feeds import pages as feed_pages  # noqa: E402
 from app.feeds.tokens import issue_token  # noqa: E402
 from app.models import (  # noqa: E402
     Event,
@@ -161,7 +161,7 @@ def main() -> None:
 
         def forget_in_memory():
             calendar_feeds.vevent_cache.clear()
-            feed_views.public_bodies.clear()
+            feed_pages.public_bodies.clear()
 
         def cold():
             forget_in_memory()

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple, Protocol
@@ -30,6 +28,7 @@ from icalendar import Event as VEvent
 
 from app.calendar.invites import PRODID, location_line
 from app.calendar.timezone import BERLIN, TZID, berlin_vtimezone
+from app.core.lru import LRUCache
 from app.core.urls import base_host, external_url
 from app.models import Event, EventMode, EventStatus
 
@@ -99,34 +98,9 @@ class FeedStats:
 stats = FeedStats()
 
 
-class VEventCache:
-    """Bytes by key (VEVENTs by everything they show); bounded, least recently used out first."""
-
-    def __init__(self, size: int = 20000):
-        self.size = size
-        self._items: OrderedDict[tuple, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> bytes | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: tuple, value: bytes) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-vevent_cache = VEventCache()
+# VEVENT bytes by everything they show (see vevents_bytes); bounded, so that a long-running
+# process does not grow without end.
+vevent_cache: LRUCache[bytes] = LRUCache(size=20000)
 
 
 def feed_uid(event: Event) -> str:

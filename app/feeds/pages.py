@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 
 from app.booking.errors import RegistrationNotFound
 from app.booking.registration import find_by_token
-from app.calendar.feeds import FeedEntry, FeedEvent, VEventCache, build_feed
+from app.calendar.feeds import FeedEntry, FeedEvent, build_feed
 from app.calendar.links import google_calendar_url, outlook_calendar_url, webcal_url
 from app.core.forms import ButtonForm
+from app.core.lru import LRUCache
 from app.core.urls import external_url
 from app.extensions import db
 from app.feeds import queries
@@ -30,7 +31,7 @@ bp = Blueprint("feeds", __name__)
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Built public feeds by ETag: Google polls without validators, and gets the same bytes again
 # at the cost of the validator query. Personal feeds are never kept.
-public_bodies = VEventCache(size=32)
+public_bodies: LRUCache[bytes] = LRUCache(size=32)
 
 
 def calendar_response(

@@ -19,7 +19,6 @@ import contextlib
 import os
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app.core.i18n import current_language
+from app.core.lru import LRUCache
 from app.extensions import db
 
 DEFAULT_SECONDS = 10
@@ -124,35 +124,14 @@ class _Entry:
     mimetype: str
 
 
-class PageCache:
-    """A small LRU of rendered bodies; one per app and worker process, safe across threads."""
+class PageCache(LRUCache[_Entry]):
+    """The rendered bodies of one app and worker process; an entry past its time is dropped."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES):
-        self.max_entries = max_entries
-        self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(size=max_entries)
 
     def get(self, key: tuple) -> _Entry | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            if entry.expires <= time.monotonic():
-                del self._entries[key]
-                return None
-            self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: tuple, entry: _Entry) -> None:
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        return super().get(key, fresh=lambda entry: entry.expires > time.monotonic())
 
 
 def page_cache() -> PageCache:
