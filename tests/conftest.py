@@ -33,6 +33,8 @@ from app.models import (
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+pytest_plugins = ["fixtures_apps", "fixtures_backoffice", "fixtures_booking", "fixtures_crowd"]
+
 
 def postgres_reachable(url: str) -> bool:
     from config import normalise_database_url
