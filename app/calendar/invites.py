@@ -1,8 +1,9 @@
 """iTIP invitations (RFC 5546) for one participant at one event, sent by mail (RFC 6047).
 
-ICAL.md items 1-15: the UID stays the same for a participant at an event, so an update or a
-cancel replaces the calendar entry; SEQUENCE comes from the registration and rises with every
-update; replies are not processed (RSVP=FALSE).
+The UID stays the same for a participant at an event, so an update or a cancel replaces the
+calendar entry (RFC 5545 3.8.4.7); SEQUENCE comes from the registration and rises with every
+update, as clients ignore a revision whose SEQUENCE is not higher (RFC 5545 3.8.7.4); replies
+are not processed, so none is asked for (RSVP=FALSE).
 """
 
 from __future__ import annotations
@@ -35,7 +36,11 @@ def location_line(event) -> str:
 
 
 def organizer_address() -> vCalAddress:
-    """The office, as in the mail's From (ICAL.md 10)."""
+    """The office as ORGANIZER (RFC 5545 3.8.4.3), with the address the invitation mail comes from.
+
+    In iTIP the organizer is who sends a REQUEST or CANCEL (RFC 5546 3.2), and the office sends
+    every invitation: to events and to consultations alike, so both build it here.
+    """
     office_name, office_address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
     organizer = vCalAddress(f"mailto:{office_address}")
     organizer.params["CN"] = office_name or current_app.config["OFFICE_NAME"]

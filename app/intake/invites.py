@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, vCalAddress
 from icalendar import Event as VEvent
 
+from app.calendar.invites import organizer_address
 from app.core.urls import base_host, external_url
 from app.models import ConsultationBooking, ConsultationSlot, SlotChannel
 
@@ -62,9 +61,6 @@ def build_consultation_invite(
     interest, slot = booking.interest, booking.slot
     language = "de" if for_organiser else (interest.language or "de")
     with force_locale(language):
-        office_name, office_address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
-        organizer = vCalAddress(f"mailto:{office_address}")
-        organizer.params["CN"] = office_name or current_app.config["OFFICE_NAME"]
         host = vCalAddress(f"mailto:{slot.organiser_email}")
         host.params.update({"CN": slot.organiser_name, "ROLE": "CHAIR", "PARTSTAT": "ACCEPTED"})
         guest = vCalAddress(f"mailto:{interest.email}")
@@ -88,7 +84,7 @@ def build_consultation_invite(
             sequence=booking.invite_sequence,
             status="CONFIRMED" if method == "REQUEST" else "CANCELLED",
             transparency="OPAQUE",
-            organizer=organizer,
+            organizer=organizer_address(),
             attendees=[host, guest],
         )
     calendar = Calendar.new(prodid=PRODID, method=method, subcomponents=[vevent])
