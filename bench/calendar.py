@@ -10,7 +10,7 @@ Prints, in milliseconds (median of several runs), the full HTTP request for:
   - the public feed, warm (one event changed since the last build: one VEVENT rebuilt),
   - the personal feed of someone booked on 20 events,
   - a conditional request whose ETag matches: 304, and the number of feed builds it caused (0).
-Target (issue 3): the public feed for 1,000 events in under 100 ms.
+Target: the public feed for 1,000 events in under 100 ms.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """Subscription feeds (RFC 5545 + RFC 7986): events in, iCalendar bytes out.
 
-A feed carries no METHOD (ICAL.md 16), names itself (X-WR-CALNAME, NAME), asks to be refreshed
-hourly, and gives every event a UID of its own, independent of the invite UIDs (ICAL.md 18).
+A feed carries no METHOD, so no client takes it for a scheduling message (RFC 5545 3.7.2); it
+names itself (RFC 7986 NAME, and X-WR-CALNAME for Outlook, Apple and Google), asks to be
+refreshed hourly (RFC 7986 5.7 REFRESH-INTERVAL), and gives every event a UID of its own: the
+invite UIDs are per participant, and a client holding both an invitation and a subscription must
+keep them apart.
 DTSTAMP is the event's last change: for a calendar without METHOD, RFC 5545 3.8.7.2 lets it
 stand for that, and it makes each VEVENT a pure function of the event row.
 

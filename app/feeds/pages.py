@@ -130,7 +130,7 @@ def personal_feed(token: str):
 def organiser_feed(token: str):
     _live_token(FeedScope.ORGANISERS, token)
     now = utcnow()
-    # With the intake's consultation slots (issue 5): they count in the validator too.
+    # With the intake's consultation slots: a booked or freed slot must change the ETag too.
     since = now - queries.KEEP_PAST
     events = queries.organiser_validator(db.session, now)
     slots_tag, slots_changed = consultation_feed.slots_fingerprint(db.session, since)

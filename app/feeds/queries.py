@@ -1,7 +1,8 @@
 """What each feed lists, and its cache validator from one cheap aggregate query.
 
 The validator (ETag, Last-Modified) is computed without loading or building anything, so a
-conditional request that matches is answered 304 at the cost of that one query (ICAL.md 20).
+conditional request that matches (If-None-Match or If-Modified-Since, RFC 9110 13.1) is
+answered 304 at the cost of that one query.
 Every change a feed shows bumps ``Event.updated_at`` (seat changes included), and a
 registration's status change bumps its ``status_changed_at``.
 """

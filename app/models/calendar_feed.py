@@ -20,7 +20,8 @@ class FeedScope(enum.StrEnum):
 
 
 def new_feed_token() -> str:
-    # 32 url-safe characters = 192 random bits (ICAL.md 21 asks for at least 128).
+    # 32 url-safe characters = 192 random bits, well past guessing (128 would do): the URL is
+    # the only key to a person's events and online links.
     return secrets.token_urlsafe(24)
 
 

@@ -100,7 +100,7 @@ class Event(db.Model):
         enum_column(WaitlistMode), default=WaitlistMode.AUTOMATIC
     )
     offer_hours: Mapped[int] = mapped_column(Integer, default=48)
-    # Fair allocation (issue 5): waiting-list priority for municipalities that have not yet
+    # Fair allocation (docs/intake.md): waiting-list priority for municipalities that have not yet
     # attended an event of this format, and the treatment of funded model projects.
     priority_newcomers: Mapped[bool] = mapped_column(Boolean, default=False)
     model_projects: Mapped[ModelProjectPolicy] = mapped_column(

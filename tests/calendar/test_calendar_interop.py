@@ -1,7 +1,7 @@
 """Round trips through consumers nobody here wrote, across the daylight-saving switch.
 
-ICAL.md 5, 23-25: every calendar parses with icalendar, the strict ``ical`` package and vobject;
-a Radicale CalDAV server stores each invite and gives back the same UID, DTSTART and SEQUENCE.
+Every calendar parses with icalendar, the strict ``ical`` package and vobject; a Radicale CalDAV
+server stores each invite and gives back the same UID, DTSTART and SEQUENCE.
 """
 
 from __future__ import annotations

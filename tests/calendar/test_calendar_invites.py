@@ -1,4 +1,4 @@
-"""Invitations by mail (ICAL.md 1-15): what a confirmed, promoted or cancelling person receives."""
+"""Invitations by mail (RFC 5546, 6047): what a confirmed, promoted or cancelling person gets."""
 
 from __future__ import annotations
 
