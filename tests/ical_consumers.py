@@ -111,7 +111,7 @@ def assert_parsers_agree(text: str | bytes) -> list[ParsedEvent]:
 
 
 def assert_wire_format(text: str | bytes) -> None:
-    """ICAL.md 1: CRLF line ends, folded at 75 octets, never floating times."""
+    """CRLF line ends, folded at 75 octets (RFC 5545 3.1), never floating times (3.3.5)."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     assert data.endswith(b"\r\n")
     lines = data.split(b"\r\n")[:-1]

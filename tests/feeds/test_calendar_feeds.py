@@ -1,4 +1,4 @@
-"""Subscription feeds (ICAL.md 16-22): public, per event, personal and organisers'."""
+"""Subscription feeds (RFC 5545, RFC 7986): public, per event, personal and organisers'."""
 
 from __future__ import annotations
 
