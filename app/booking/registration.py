@@ -34,6 +34,7 @@ from app.booking.errors import (
 from app.booking.fairness import Claimant, claimant_of, is_excluded
 from app.booking.municipality import municipality_key, normalise_email
 from app.booking.status import change_status
+from app.core import tokens
 from app.core.database import TryAgain, begin_write, lock_rows
 from app.models import (
     ACTIVE_STATUSES,
@@ -46,7 +47,6 @@ from app.models import (
 S = RegistrationStatus
 log = logging.getLogger(__name__)
 FINAL_STATUSES = (S.CANCELLED, S.EXPIRED)
-MAX_TOKEN_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,7 @@ def pending_expiry() -> timedelta:
 
 def find_by_token(session: Session, token: str) -> Registration:
     """The one registration this personal link opens; RegistrationNotFound for any other."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        raise RegistrationNotFound()
-    registration = session.scalar(select(Registration).where(Registration.token == token))
+    registration = tokens.find_by_token(session, Registration.token, token)
     if registration is None:
         raise RegistrationNotFound()
     return registration

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.core.tokens import find_by_token
 from app.models import CalendarFeedToken, FeedScope
 
 
@@ -50,8 +51,4 @@ def issue_token(
 
 
 def find_token(session: Session, scope: FeedScope, token: str) -> CalendarFeedToken | None:
-    return session.scalar(
-        select(CalendarFeedToken).where(
-            CalendarFeedToken.scope == scope, CalendarFeedToken.token == token
-        )
-    )
+    return find_by_token(session, CalendarFeedToken.token, token, CalendarFeedToken.scope == scope)

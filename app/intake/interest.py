@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.booking.municipality import normalise_email
+from app.core import tokens
 from app.core.database import begin_write
 from app.intake import mail
 from app.intake.errors import DuplicateInterest, InterestNotFound
@@ -54,9 +55,7 @@ def pending_expiry() -> timedelta:
 
 
 def find_by_token(session: Session, token: str) -> ExpressionOfInterest:
-    interest = session.scalar(
-        select(ExpressionOfInterest).where(ExpressionOfInterest.token == token)
-    )
+    interest = tokens.find_by_token(session, ExpressionOfInterest.token, token)
     if interest is None:
         raise InterestNotFound()
     return interest
