@@ -32,7 +32,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     from app import booking, feeds, intake
     from app.backoffice.login import init_login
     from app.cli import register_cli
-    from app.core import errors, i18n, security
+    from app.core import errors, i18n, labels, security
     from app.core.database import configure_engine
     from app.extensions import babel, csrf, db, limiter, mail, migrate
     from app.mail.delivery import init_inline_delivery
@@ -52,6 +52,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         configure_engine(db.engine)
 
     i18n.init_app(app)
+    labels.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     init_login(app)

@@ -9,19 +9,11 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.booking.forms import RegistrationForm
 from app.core.forms import TOO_LONG as LONG
-from app.models import RegistrationStatus
+from app.core.labels import REGISTRATION_STATUS_LABELS, choices
 
 
 def status_choices():
-    return [
-        ("", _l("Alle")),
-        (RegistrationStatus.CONFIRMED.value, _l("Bestätigt")),
-        (RegistrationStatus.WAITLISTED.value, _l("Warteliste")),
-        (RegistrationStatus.OFFERED.value, _l("Platz angeboten")),
-        (RegistrationStatus.PENDING.value, _l("Unbestätigt")),
-        (RegistrationStatus.CANCELLED.value, _l("Storniert")),
-        (RegistrationStatus.EXPIRED.value, _l("Abgelaufen")),
-    ]
+    return [("", _l("Alle")), *choices(REGISTRATION_STATUS_LABELS)]
 
 
 class PromoteForm(FlaskForm):

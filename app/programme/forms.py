@@ -25,39 +25,30 @@ from wtforms.validators import (
 )
 
 from app.core.forms import TOO_LONG as LONG
-from app.models import EventFormat, EventMode, WaitlistMode
+from app.core.labels import (
+    FORMAT_LABELS,
+    MODE_LABELS,
+    MODEL_PROJECT_LABELS,
+    WAITLIST_MODE_LABELS,
+    choices,
+)
 from app.models.event import ModelProjectPolicy
 
 
 def format_choices():
-    return [
-        (EventFormat.KICKOFF.value, _l("Kick-off")),
-        (EventFormat.WORKSHOP.value, _l("Themenwerkstatt")),
-        (EventFormat.PEER_LEARNING.value, _l("Peer-Learning")),
-    ]
+    return choices(FORMAT_LABELS)
 
 
 def mode_choices():
-    return [
-        (EventMode.IN_PERSON.value, _l("Vor Ort")),
-        (EventMode.ONLINE.value, _l("Online")),
-        (EventMode.HYBRID.value, _l("Hybrid")),
-    ]
+    return choices(MODE_LABELS)
 
 
 def waitlist_choices():
-    return [
-        (WaitlistMode.AUTOMATIC.value, _l("Automatisch nachrücken")),
-        (WaitlistMode.OFFER.value, _l("Platz anbieten (mit Frist)")),
-    ]
+    return choices(WAITLIST_MODE_LABELS)
 
 
 def model_project_choices():
-    return [
-        (ModelProjectPolicy.EQUAL.value, _l("Gleichrangig mit allen Kommunen")),
-        (ModelProjectPolicy.LOWER.value, _l("Nachrangig: rücken erst nach allen anderen nach")),
-        (ModelProjectPolicy.EXCLUDED.value, _l("Ausgeschlossen: keine Anmeldung möglich")),
-    ]
+    return choices(MODEL_PROJECT_LABELS)
 
 
 class EventForm(FlaskForm):

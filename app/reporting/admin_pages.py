@@ -6,9 +6,9 @@ from datetime import datetime, time, timedelta
 
 from flask import Response, abort, render_template, request
 from flask_babel import format_date
-from flask_babel import gettext as _
 
 from app.backoffice.guard import backoffice_blueprint
+from app.core.labels import FORMAT_LABELS_LONG
 from app.core.timezone import BERLIN
 from app.extensions import db
 from app.models import Event, EventFormat, RegistrationStatus
@@ -75,14 +75,6 @@ def export_participants(fmt: str):
     return _download(participant_rows(db.session, filters), "teilnehmende", fmt)
 
 
-def format_names() -> dict[EventFormat, str]:
-    return {
-        EventFormat.KICKOFF: _("Kick-off-Veranstaltung"),
-        EventFormat.WORKSHOP: _("Themenwerkstatt"),
-        EventFormat.PEER_LEARNING: _("Peer-Learning"),
-    }
-
-
 @bp.get("/statistics")
 def statistics():
     year = request.args.get("year", type=int)
@@ -90,12 +82,13 @@ def statistics():
     if year is not None and year not in stats.years:
         year = None
         stats = programme_statistics(db.session)
-    names = format_names()
     return render_template(
         "admin/statistics.html",
         stats=stats,
         year=year,
-        format_chart=[(names[fmt], t.registrations) for fmt, t in stats.by_format.items()],
+        format_chart=[
+            (FORMAT_LABELS_LONG[fmt], t.registrations) for fmt, t in stats.by_format.items()
+        ],
         land_chart=[(row.name, row.totals.registrations) for row in stats.by_land],
         month_chart=[
             (format_date(month, "MMMM yyyy"), t.registrations) for month, t in stats.by_month

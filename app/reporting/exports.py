@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.labels import ATTENDANCE_LABELS, FORMAT_LABELS, REGISTRATION_STATUS_LABELS, in_german
 from app.core.laender import land_name
 from app.models import Event, EventFormat, Registration, RegistrationStatus
 
@@ -38,20 +39,6 @@ HEADERS = (
     "Funktion",
     "Angemeldet am",
 )
-STATUS_LABELS = {
-    RegistrationStatus.PENDING: "Unbestätigt",
-    RegistrationStatus.CONFIRMED: "Bestätigt",
-    RegistrationStatus.WAITLISTED: "Warteliste",
-    RegistrationStatus.OFFERED: "Platz angeboten",
-    RegistrationStatus.CANCELLED: "Storniert",
-    RegistrationStatus.EXPIRED: "Abgelaufen",
-}
-ATTENDANCE_LABELS = {None: "", "attended": "Anwesend", "no_show": "Nicht erschienen"}
-FORMAT_LABELS = {
-    EventFormat.KICKOFF: "Kick-off",
-    EventFormat.WORKSHOP: "Themenwerkstatt",
-    EventFormat.PEER_LEARNING: "Peer-Learning",
-}
 
 
 @dataclass(frozen=True)
@@ -75,7 +62,24 @@ def _local(value: datetime | None, fmt: str) -> str:
     return value.astimezone(BERLIN).strftime(fmt) if value else ""
 
 
-def participant_rows(session: Session, filters: ExportFilter) -> list[list[str]]:
+@dataclass(frozen=True)
+class GermanLabels:
+    """The words of the cells, in German whatever the organiser's language (a ministry report)."""
+
+    formats: dict
+    statuses: dict
+    attendance: dict
+
+    @classmethod
+    def load(cls) -> GermanLabels:
+        return cls(
+            in_german(FORMAT_LABELS),
+            in_german(REGISTRATION_STATUS_LABELS),
+            {None: "", **in_german(ATTENDANCE_LABELS)},
+        )
+
+
+def _participants_query(filters: ExportFilter):
     query = (
         select(Registration)
         .join(Event, Registration.event_id == Event.id)
@@ -91,30 +95,37 @@ def participant_rows(session: Session, filters: ExportFilter) -> list[list[str]]
         query = query.where(Event.starts_at >= filters.starts_from)
     if filters.starts_until is not None:
         query = query.where(Event.starts_at < filters.starts_until)
-    rows = []
-    for registration in session.scalars(query):
-        event = registration.event
-        rows.append(
-            [
-                neutralise(cell)
-                for cell in (
-                    event.title,
-                    _local(event.starts_at, "%d.%m.%Y %H:%M"),
-                    FORMAT_LABELS.get(event.format, event.format),
-                    STATUS_LABELS.get(registration.status, registration.status),
-                    ATTENDANCE_LABELS.get(registration.attendance, registration.attendance),
-                    registration.first_name,
-                    registration.last_name,
-                    registration.email,
-                    registration.municipality,
-                    land_name(registration.state),
-                    registration.ags,
-                    registration.role,
-                    _local(registration.created_at, "%d.%m.%Y %H:%M"),
-                )
-            ]
+    return query
+
+
+def _cells(registration: Registration, labels: GermanLabels) -> list[str]:
+    event = registration.event
+    return [
+        neutralise(cell)
+        for cell in (
+            event.title,
+            _local(event.starts_at, "%d.%m.%Y %H:%M"),
+            labels.formats.get(event.format, event.format),
+            labels.statuses.get(registration.status, registration.status),
+            labels.attendance.get(registration.attendance, registration.attendance),
+            registration.first_name,
+            registration.last_name,
+            registration.email,
+            registration.municipality,
+            land_name(registration.state),
+            registration.ags,
+            registration.role,
+            _local(registration.created_at, "%d.%m.%Y %H:%M"),
         )
-    return rows
+    ]
+
+
+def participant_rows(session: Session, filters: ExportFilter) -> list[list[str]]:
+    labels = GermanLabels.load()
+    return [
+        _cells(registration, labels)
+        for registration in session.scalars(_participants_query(filters))
+    ]
 
 
 def to_csv(rows: list[list[str]]) -> bytes:

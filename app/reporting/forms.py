@@ -7,7 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
-from app.programme.forms import format_choices
+from app.core.labels import FORMAT_LABELS, REGISTRATION_STATUS_LABELS, choices
+from app.models import RegistrationStatus
+
+CONFIRMED = RegistrationStatus.CONFIRMED
 
 
 class ExportForm(FlaskForm):
@@ -16,12 +19,15 @@ class ExportForm(FlaskForm):
 
     format = SelectField(
         _l("Format der Veranstaltung"),
-        choices=lambda: [("", _l("Alle")), *format_choices()],
+        choices=lambda: [("", _l("Alle")), *choices(FORMAT_LABELS)],
         validators=[Optional()],
     )
     status = SelectField(
         _l("Status der Anmeldung"),
-        choices=lambda: [("confirmed", _l("Bestätigt")), ("all", _l("Alle"))],
+        choices=lambda: [
+            (CONFIRMED.value, REGISTRATION_STATUS_LABELS[CONFIRMED]),
+            ("all", _l("Alle")),
+        ],
         validators=[Optional()],
     )
     starts_from = DateField(_l("Veranstaltungen ab"), validators=[Optional()])
