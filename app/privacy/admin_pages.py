@@ -15,7 +15,8 @@ from wtforms.validators import DataRequired, Email, Length
 from app.backoffice.guard import backoffice_blueprint
 from app.extensions import db
 from app.models import utcnow
-from app.privacy import rules as privacy
+from app.privacy.access import export_person, summary
+from app.privacy.erasure import ErasureReport, erase_person, recent_erasures, record_person_action
 
 bp = backoffice_blueprint("privacy_admin", __name__)
 
@@ -44,15 +45,21 @@ class EraseForm(PersonForm):
     )
 
 
-def _page(form: PersonForm, found: dict | None = None, status: int = 200):
-    erase = EraseForm(formdata=None, data={"email": form.email.data}) if found else None
+def _page(
+    form: PersonForm,
+    found: dict | None = None,
+    status: int = 200,
+    erase: EraseForm | None = None,
+):
+    if erase is None and found:
+        erase = EraseForm(formdata=None, data={"email": form.email.data})
     return (
         render_template(
             "admin/privacy.html",
             form=form,
             found=found,
             erase=erase,
-            erasures=privacy.recent_erasures(db.session),
+            erasures=recent_erasures(db.session),
         ),
         status,
     )
@@ -69,7 +76,7 @@ def privacy_find():
     form = PersonForm()
     if not form.validate_on_submit():
         return _page(form, status=422)
-    return _page(form, privacy.export_person(db.session, form.email.data, utcnow()))
+    return _page(form, export_person(db.session, form.email.data, utcnow()))
 
 
 @bp.post("/privacy/export")
@@ -78,10 +85,8 @@ def privacy_export():
     if not form.validate_on_submit():
         return _page(form, status=422)
     now = utcnow()
-    data = privacy.export_person(db.session, form.email.data, now)
-    privacy.record_person_action(
-        db.session, current_user, "privacy.exported", now, privacy.summary(data)
-    )
+    data = export_person(db.session, form.email.data, now)
+    record_person_action(db.session, current_user, "privacy.exported", now, summary(data))
     db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(
@@ -97,36 +102,34 @@ def privacy_export():
 def privacy_erase():
     form = EraseForm()
     if not form.validate_on_submit():
-        found = (
-            privacy.export_person(db.session, form.email.data, utcnow())
-            if form.email.data and not form.email.errors
-            else None
-        )
-        return (
-            render_template(
-                "admin/privacy.html",
-                form=PersonForm(formdata=None, data={"email": form.email.data}),
-                found=found,
-                erase=form,
-                erasures=privacy.recent_erasures(db.session),
-            ),
-            422,
-        )
-    report = privacy.erase_person(db.session, current_user, form.email.data, utcnow())
+        return _erase_refused(form)
+    report = erase_person(db.session, current_user, form.email.data, utcnow())
     db.session.commit()
-    if report.anything:
-        flash(
-            _(
-                "Gelöscht: %(registrations)d Anmeldungen anonymisiert (davon %(cancelled)d "
-                "storniert), %(mails)d E-Mails gelöscht, %(interests)d Interessensbekundungen "
-                "anonymisiert.",
-                registrations=report.registrations,
-                cancelled=report.cancelled,
-                mails=report.mails_deleted,
-                interests=report.interests,
-            ),
-            "success",
-        )
-    else:
-        flash(_("Zu dieser E-Mail-Adresse ist nichts gespeichert."), "info")
+    _flash_erasure(report)
     return redirect(url_for("privacy_admin.privacy_search"))
+
+
+def _erase_refused(form: EraseForm):
+    # The person's data stays on the page (when the address is valid), the errors with it.
+    valid = form.email.data and not form.email.errors
+    found = export_person(db.session, form.email.data, utcnow()) if valid else None
+    search = PersonForm(formdata=None, data={"email": form.email.data})
+    return _page(search, found, 422, erase=form)
+
+
+def _flash_erasure(report: ErasureReport) -> None:
+    if not report.anything:
+        flash(_("Zu dieser E-Mail-Adresse ist nichts gespeichert."), "info")
+        return
+    flash(
+        _(
+            "Gelöscht: %(registrations)d Anmeldungen anonymisiert (davon %(cancelled)d "
+            "storniert), %(mails)d E-Mails gelöscht, %(interests)d Interessensbekundungen "
+            "anonymisiert.",
+            registrations=report.registrations,
+            cancelled=report.cancelled,
+            mails=report.mails_deleted,
+            interests=report.interests,
+        ),
+        "success",
+    )

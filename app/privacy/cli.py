@@ -22,7 +22,7 @@ privacy_group = AppGroup("privacy", help="Data protection (DSGVO): anonymise old
 def anonymise_command(months: int | None) -> None:
     """Anonymise the registrations of past events. Idempotent: safe to run daily from cron."""
     from app.models import utcnow
-    from app.privacy.rules import anonymise_expired
+    from app.privacy.retention import anonymise_expired
 
     months = months or current_app.config["ANONYMISE_AFTER_MONTHS"]
     try:

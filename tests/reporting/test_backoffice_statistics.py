@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import EventFormat, EventStatus, RegistrationStatus, utcnow
-from app.privacy.rules import anonymise_expired
+from app.privacy.retention import anonymise_expired
 from app.reporting.statistics import programme_statistics
 
 S = RegistrationStatus
