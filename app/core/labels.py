@@ -34,11 +34,7 @@ FORMAT_LABELS = {
     EventFormat.PEER_LEARNING: _l("Peer-Learning"),
 }
 # Full names: what visitors read on the programme pages, and the statistics.
-FORMAT_LABELS_LONG = {
-    EventFormat.KICKOFF: _l("Kick-off-Veranstaltung"),
-    EventFormat.WORKSHOP: _l("Themenwerkstatt"),
-    EventFormat.PEER_LEARNING: _l("Peer-Learning"),
-}
+FORMAT_LABELS_LONG = {**FORMAT_LABELS, EventFormat.KICKOFF: _l("Kick-off-Veranstaltung")}
 MODE_LABELS = {
     EventMode.IN_PERSON: _l("Vor Ort"),
     EventMode.ONLINE: _l("Online"),

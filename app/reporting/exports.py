@@ -11,7 +11,6 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -19,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from app.core.labels import ATTENDANCE_LABELS, FORMAT_LABELS, REGISTRATION_STATUS_LABELS, in_german
 from app.core.laender import land_name
+from app.core.timezone import BERLIN
 from app.models import Event, EventFormat, Registration, RegistrationStatus
 
-BERLIN = ZoneInfo("Europe/Berlin")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 HEADERS = (

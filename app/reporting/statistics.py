@@ -9,24 +9,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import Row, case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from app.core.laender import LAENDER
-from app.models import Event, EventFormat, EventStatus, Registration, RegistrationStatus
+from app.core.timezone import BERLIN
+from app.models import (
+    Attendance,
+    Event,
+    EventFormat,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
 
 S = RegistrationStatus
-BERLIN = ZoneInfo("Europe/Berlin")
 
 # A registration counts once its e-mail address was confirmed (or taken by phone): unconfirmed
 # and lapsed ones are noise. Cancelled ones count: they are demand.
 REGISTERED = Registration.status.not_in((S.PENDING, S.EXPIRED))
 CONFIRMED = Registration.status == S.CONFIRMED
 WAITLISTED = Registration.status.in_((S.WAITLISTED, S.OFFERED))
-ATTENDED = Registration.attendance == "attended"
-NO_SHOW = Registration.attendance == "no_show"
+ATTENDED = Registration.attendance == Attendance.ATTENDED
+NO_SHOW = Registration.attendance == Attendance.NO_SHOW
 # A municipality is reached when someone from it holds a seat or came.
 REACHED = CONFIRMED | ATTENDED
 
@@ -112,8 +118,22 @@ def _event_filter(year: int | None) -> list:
 def programme_statistics(session: Session, year: int | None = None) -> Statistics:
     """Published events (of ``year`` in Berlin time, or all) and their registrations."""
     conditions = _event_filter(year)
+    events = _event_totals(session, conditions)
+    total, by_format, by_month = _add_up(events)
+    return Statistics(
+        total=total,
+        by_format=by_format,
+        by_land=_by_land(session, conditions),
+        by_month=by_month,
+        waitlist_demand=_waitlist_demand(events),
+        municipalities=_municipalities_reached(session, conditions),
+        years=_years(session),
+    )
 
-    per_event = session.execute(
+
+def _event_totals(session: Session, conditions: list) -> list[tuple[Row, Totals]]:
+    """Each event (id, title, format, starts_at, capacity) with its totals: one query."""
+    rows = session.execute(
         select(
             Event.id,
             Event.title,
@@ -131,26 +151,44 @@ def programme_statistics(session: Session, year: int | None = None) -> Statistic
         .group_by(Event.id, Event.title, Event.format, Event.starts_at, Event.capacity)
         .order_by(Event.starts_at, Event.id)
     ).all()
+    return [(row, Totals(1, *(int(n) for n in row[5:]))) for row in rows]
 
+
+def _add_up(
+    events: list[tuple[Row, Totals]],
+) -> tuple[Totals, dict[EventFormat, Totals], list[tuple[date, Totals]]]:
+    """The totals of all events, per format and per month of the start (in Berlin)."""
     total = Totals()
     by_format = {fmt: Totals() for fmt in EventFormat}
     by_month: dict[date, Totals] = {}
-    demand = []
-    for row in per_event:
-        event_id, title, fmt, starts_at, capacity, *numbers = row
-        totals = Totals(1, *(int(n) for n in numbers))
+    for event, totals in events:
         total.add(totals)
-        by_format[EventFormat(fmt)].add(totals)
-        month = starts_at.astimezone(BERLIN).date().replace(day=1)
+        by_format[EventFormat(event.format)].add(totals)
+        month = event.starts_at.astimezone(BERLIN).date().replace(day=1)
         by_month.setdefault(month, Totals()).add(totals)
-        if totals.waitlisted:
-            demand.append(
-                EventDemand(
-                    event_id, title, starts_at, capacity, totals.confirmed, totals.waitlisted
-                )
-            )
-    demand.sort(key=lambda d: (-d.waitlisted, -d.ratio, d.starts_at))
+    return total, by_format, sorted(by_month.items())
 
+
+def _waitlist_demand(events: list[tuple[Row, Totals]]) -> list[EventDemand]:
+    """Events with people waiting, the longest line (then the most per seat) first."""
+    demand = [
+        EventDemand(
+            event.id,
+            event.title,
+            event.starts_at,
+            event.capacity,
+            totals.confirmed,
+            totals.waitlisted,
+        )
+        for event, totals in events
+        if totals.waitlisted
+    ]
+    demand.sort(key=lambda d: (-d.waitlisted, -d.ratio, d.starts_at))
+    return demand
+
+
+def _by_land(session: Session, conditions: list) -> list[LandRow]:
+    """Every Land, those without registrations included, in the order of the AGS."""
     per_land = {
         state: (Totals(0, *(int(n) for n in numbers[:-1])), int(numbers[-1]))
         for state, *numbers in session.execute(
@@ -168,33 +206,27 @@ def programme_statistics(session: Session, year: int | None = None) -> Statistic
             .group_by(Registration.state)
         )
     }
-    by_land = [
+    return [
         LandRow(code, name, *per_land.get(code, (Totals(), 0))) for code, name in LAENDER.items()
     ]
 
+
+def _municipalities_reached(session: Session, conditions: list) -> int:
     municipalities = session.scalar(
         select(func.count(distinct(Registration.municipality_key)))
         .join(Event, Event.id == Registration.event_id)
         .where(*conditions, REACHED)
     )
+    return int(municipalities or 0)
 
+
+def _years(session: Session) -> list[int]:
+    """The years (in Berlin) from the first published event to the last: the year filter."""
     first, last = session.execute(
         select(func.min(Event.starts_at), func.max(Event.starts_at)).where(
             Event.status == EventStatus.PUBLISHED
         )
     ).one()
-    years = (
-        list(range(first.astimezone(BERLIN).year, last.astimezone(BERLIN).year + 1))
-        if first and last
-        else []
-    )
-
-    return Statistics(
-        total=total,
-        by_format=by_format,
-        by_land=by_land,
-        by_month=sorted(by_month.items()),
-        waitlist_demand=demand,
-        municipalities=int(municipalities or 0),
-        years=years,
-    )
+    if not (first and last):
+        return []
+    return list(range(first.astimezone(BERLIN).year, last.astimezone(BERLIN).year + 1))
