@@ -116,6 +116,20 @@ ERROR_SCHEMA = {
     "properties": {"error": {"type": "integer"}, "message": {"type": "string"}},
 }
 
+EVENT_LIST_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["items", "page", "per_page", "total", "pages"],
+    "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
+        "page": {"type": "integer", "minimum": 1},
+        "per_page": {"type": "integer", "minimum": 1},
+        "total": {"type": "integer", "minimum": 0},
+        "pages": {"type": "integer", "minimum": 1},
+    },
+}
+ERROR_RESPONSE = {"$ref": "#/components/responses/Error"}
+
 
 def openapi_document() -> dict:
     return {
@@ -127,75 +141,50 @@ def openapi_document() -> dict:
             "Times are ISO 8601 with the offset of Europe/Berlin.",
         },
         "servers": [{"url": current_app.config["BASE_URL"] + "/api/v1"}],
-        "paths": {
-            "/events": {
-                "get": {
-                    "summary": "List events (upcoming, or past with past=1)",
-                    "operationId": "listEvents",
-                    "parameters": FILTER_PARAMETERS,
-                    "responses": {
-                        "200": {
-                            "description": "A page of events",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/EventList"}
-                                }
-                            },
-                        },
-                        "400": {"$ref": "#/components/responses/Error"},
-                    },
-                }
-            },
-            "/events/{slug}": {
-                "get": {
-                    "summary": "One event",
-                    "operationId": "getEvent",
-                    "parameters": [
-                        {
-                            "name": "slug",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "The event",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Event"}
-                                }
-                            },
-                        },
-                        "404": {"$ref": "#/components/responses/Error"},
-                    },
-                }
-            },
-        },
-        "components": {
-            "schemas": {
-                "Event": EVENT_SCHEMA,
-                "EventList": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["items", "page", "per_page", "total", "pages"],
-                    "properties": {
-                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
-                        "page": {"type": "integer", "minimum": 1},
-                        "per_page": {"type": "integer", "minimum": 1},
-                        "total": {"type": "integer", "minimum": 0},
-                        "pages": {"type": "integer", "minimum": 1},
-                    },
-                },
-                "Error": ERROR_SCHEMA,
-            },
+        "paths": {"/events": _list_events(), "/events/{slug}": _get_event()},
+        "components": _components(),
+    }
+
+
+def _json_response(description: str, schema: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def _list_events() -> dict:
+    return {
+        "get": {
+            "summary": "List events (upcoming, or past with past=1)",
+            "operationId": "listEvents",
+            "parameters": FILTER_PARAMETERS,
             "responses": {
-                "Error": {
-                    "description": "An error",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                    },
-                }
+                "200": _json_response("A page of events", "EventList"),
+                "400": ERROR_RESPONSE,
             },
-        },
+        }
+    }
+
+
+def _get_event() -> dict:
+    return {
+        "get": {
+            "summary": "One event",
+            "operationId": "getEvent",
+            "parameters": [
+                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": _json_response("The event", "Event"),
+                "404": ERROR_RESPONSE,
+            },
+        }
+    }
+
+
+def _components() -> dict:
+    return {
+        "schemas": {"Event": EVENT_SCHEMA, "EventList": EVENT_LIST_SCHEMA, "Error": ERROR_SCHEMA},
+        "responses": {"Error": _json_response("An error", "Error")},
     }
