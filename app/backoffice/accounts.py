@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,6 +18,45 @@ class AccountError(Exception):
 
 def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def check_login(
+    session: Session,
+    email: str,
+    password: str,
+    now: datetime,
+    *,
+    max_failures: int,
+    lockout: timedelta,
+) -> User:
+    """The account these credentials open, marked as logged in; AccountError if they open none.
+
+    After ``max_failures`` wrong passwords in a row the account is locked for ``lockout``, so a
+    password cannot be guessed by trying; the caller commits the count either way.
+    """
+    user = find_user(session, email)
+    if user is not None and user.locked_until and user.locked_until > now:
+        raise AccountError(
+            _(
+                "Zu viele Fehlversuche: Das Konto ist vorübergehend gesperrt. Bitte versuchen "
+                "Sie es in einigen Minuten erneut."
+            )
+        )
+    if user is None or not user.active or not user.check_password(password):
+        if user is not None:
+            _count_failure(user, now, max_failures, lockout)
+        raise AccountError(_("E-Mail-Adresse oder Passwort sind nicht richtig."))
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    return user
+
+
+def _count_failure(user: User, now: datetime, max_failures: int, lockout: timedelta) -> None:
+    user.failed_logins += 1
+    if user.failed_logins >= max_failures:
+        user.locked_until = now + lockout
+        user.failed_logins = 0
 
 
 def check_password_rules(password: str) -> None:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
-from app.backoffice.accounts import AccountError, create_user, deactivate_user
+from app.backoffice.accounts import AccountError, check_login, create_user, deactivate_user
 from app.backoffice.forms import LoginForm, PasswordChangeForm, UserForm
 from app.backoffice.guard import admin_required, backoffice_blueprint
 from app.core.forms import ButtonForm
@@ -40,39 +40,32 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("programme_admin.event_list"))
     form = LoginForm()
-    if form.validate_on_submit():
-        now = utcnow()
-        user = db.session.scalar(
-            select(User).where(func.lower(User.email) == form.email.data.strip().lower())
-        )
-        if user is not None and user.locked_until and user.locked_until > now:
-            form.password.errors.append(
-                _(
-                    "Zu viele Fehlversuche: Das Konto ist vorübergehend gesperrt. Bitte versuchen "
-                    "Sie es in einigen Minuten erneut."
-                )
-            )
-        elif user is None or not user.active or not user.check_password(form.password.data):
-            if user is not None:
-                user.failed_logins += 1
-                if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-                    minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
-                    user.locked_until = now + timedelta(minutes=minutes)
-                    user.failed_logins = 0
-                db.session.commit()
-            form.password.errors.append(_("E-Mail-Adresse oder Passwort sind nicht richtig."))
-        else:
-            user.failed_logins = 0
-            user.locked_until = None
-            user.last_login_at = now
-            db.session.commit()
-            # A fresh session at login: no fixation of a planted session id.
-            clear_session_keeping_language()
-            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+    if form.validate_on_submit() and (user := _check_login(form)) is not None:
+        # A fresh session at login: no fixation of a planted session id.
+        clear_session_keeping_language()
+        session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
     status = 422 if form.errors else 200
     return render_template("admin/login.html", form=form), status
+
+
+def _check_login(form: LoginForm) -> User | None:
+    """The user the form's credentials open, or None with the reason on the password field."""
+    try:
+        user = check_login(
+            db.session,
+            form.email.data,
+            form.password.data,
+            utcnow(),
+            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+            lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
+        )
+    except AccountError as refused:
+        form.password.errors.append(str(refused))
+        user = None
+    db.session.commit()  # the login time, or the failed attempt that counts towards a lockout
+    return user
 
 
 @bp.post("/logout")

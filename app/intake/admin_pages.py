@@ -26,7 +26,13 @@ from app.intake.admin_forms import (
     SlotForm,
     StageForm,
 )
-from app.intake.consultation import active_booking, publish_slot, withdraw_slot
+from app.intake.consultation import (
+    active_booking,
+    bookings_by_slot,
+    publish_slot,
+    upcoming_slots,
+    withdraw_slot,
+)
 from app.intake.errors import IntakeError, InvalidSlot
 from app.intake.forms import STRATEGY_LABELS
 from app.intake.municipalities import (
@@ -48,14 +54,11 @@ from app.intake.pipeline import (
     stage_counts,
 )
 from app.models import (
-    BookingStatus,
-    ConsultationBooking,
     ConsultationSlot,
     ExpressionOfInterest,
     Municipality,
     PipelineStage,
     SlotChannel,
-    SlotStatus,
     Topic,
     utcnow,
 )
@@ -169,21 +172,8 @@ def slot_list():
         form.organiser_name.data = current_user.name or ""
         form.organiser_email.data = current_user.email
     if form.validate_on_submit():
-        local = datetime.combine(form.day.data, form.time.data, tzinfo=BERLIN)
         try:
-            publish_slot(
-                db.session,
-                local.astimezone(UTC),
-                form.duration_minutes.data,
-                SlotChannel(form.channel.data),
-                form.organiser_name.data,
-                form.organiser_email.data,
-                now,
-                access_details=form.access_details.data or "",
-                organiser_id=current_user.id
-                if form.organiser_email.data.strip().lower() == current_user.email.lower()
-                else None,
-            )
+            _publish(form, now)
         except InvalidSlot as error:
             db.session.rollback()
             form.day.errors.append(str(error))
@@ -191,24 +181,28 @@ def slot_list():
             db.session.commit()
             flash(_("Der Termin ist veröffentlicht."), "success")
             return redirect(url_for("intake_admin.slot_list"))
-    slots = db.session.scalars(
-        select(ConsultationSlot)
-        .where(ConsultationSlot.starts_at >= now, ConsultationSlot.status == SlotStatus.PUBLISHED)
-        .order_by(ConsultationSlot.starts_at)
-    ).all()
-    bookings = {
-        booking.slot_id: booking
-        for booking in db.session.scalars(
-            select(ConsultationBooking).where(
-                ConsultationBooking.status == BookingStatus.BOOKED,
-                ConsultationBooking.slot_id.in_([slot.id for slot in slots]),
-            )
-        )
-    }
+    slots = upcoming_slots(db.session, now)
+    bookings = bookings_by_slot(db.session, slots)
     status = 422 if form.errors else 200
     return render_template(
         "intake/admin/slots.html", slots=slots, bookings=bookings, form=form, button=ButtonForm()
     ), status
+
+
+def _publish(form: SlotForm, now) -> None:
+    local = datetime.combine(form.day.data, form.time.data, tzinfo=BERLIN)
+    own = form.organiser_email.data.strip().lower() == current_user.email.lower()
+    publish_slot(
+        db.session,
+        local.astimezone(UTC),
+        form.duration_minutes.data,
+        SlotChannel(form.channel.data),
+        form.organiser_name.data,
+        form.organiser_email.data,
+        now,
+        access_details=form.access_details.data or "",
+        organiser_id=current_user.id if own else None,
+    )
 
 
 @bp.post("/slots/<int:slot_id>/withdraw")

@@ -204,15 +204,35 @@ def organiser_slots(
         )
         .order_by(ConsultationSlot.starts_at)
     ).all()
-    bookings = {}
-    if slots:
-        bookings = {
-            booking.slot_id: booking
-            for booking in session.scalars(
-                select(ConsultationBooking).where(
-                    ConsultationBooking.slot_id.in_([slot.id for slot in slots]),
-                    ConsultationBooking.status == BookingStatus.BOOKED,
-                )
-            )
-        }
+    bookings = bookings_by_slot(session, slots)
     return [(slot, bookings.get(slot.id)) for slot in slots]
+
+
+def upcoming_slots(session: Session, now: datetime) -> list[ConsultationSlot]:
+    """Every published slot from ``now`` on, booked or not, soonest first (the office's list)."""
+    return list(
+        session.scalars(
+            select(ConsultationSlot)
+            .where(
+                ConsultationSlot.starts_at >= now, ConsultationSlot.status == SlotStatus.PUBLISHED
+            )
+            .order_by(ConsultationSlot.starts_at)
+        )
+    )
+
+
+def bookings_by_slot(
+    session: Session, slots: list[ConsultationSlot]
+) -> dict[int, ConsultationBooking]:
+    """The active booking of each of these slots that has one, by slot id (one query)."""
+    if not slots:
+        return {}
+    return {
+        booking.slot_id: booking
+        for booking in session.scalars(
+            select(ConsultationBooking).where(
+                ConsultationBooking.slot_id.in_([slot.id for slot in slots]),
+                ConsultationBooking.status == BookingStatus.BOOKED,
+            )
+        )
+    }

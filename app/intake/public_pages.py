@@ -44,40 +44,47 @@ def interest_form():
     form.topics.choices = [
         (topic.id, topic.name) for topic in db.session.scalars(select(Topic).order_by(Topic.name))
     ]
-    if form.validate_on_submit():
-        if form.website.data:  # honeypot filled in: pretend success, store nothing
-            return redirect(url_for("intake.interest_sent"))
-        application = InterestApplication(
-            municipality=form.municipality.data,
-            state=form.state.data,
-            ags=form.ags.data or "",
-            size_class=SizeClass(form.size_class.data),
-            strategy_stage=StrategyStage(form.strategy_stage.data),
-            first_name=form.first_name.data,
-            last_name=form.last_name.data,
-            email=form.email.data,
-            phone=form.phone.data or "",
-            role=form.role.data or "",
-            message=form.message.data or "",
-            topic_ids=list(form.topics.data or []),
-            language=current_language(),
-        )
-        try:
-            submit_interest(db.session, application, utcnow())
-        except DuplicateInterest:
-            db.session.commit()  # keeps the queued reminder with the personal link
-            form.email.errors.append(
-                _(
-                    "Mit dieser E-Mail-Adresse liegt für Ihre Kommune bereits eine "
-                    "Interessensbekundung vor. Wir haben Ihnen den persönlichen Link dazu noch "
-                    "einmal geschickt."
-                )
-            )
-        else:
-            db.session.commit()
-            return redirect(url_for("intake.interest_sent"))
+    # A filled-in honeypot (website) gets the same success page, and nothing is stored.
+    if form.validate_on_submit() and (form.website.data or _submit(form)):
+        return redirect(url_for("intake.interest_sent"))
     status = 422 if form.errors else 200
     return render_template("intake/form.html", form=form), status
+
+
+def _submit(form: InterestForm) -> bool:
+    """Store the expression of interest; False (with the reason on the field) for a repeat."""
+    try:
+        submit_interest(db.session, _application(form), utcnow())
+    except DuplicateInterest:
+        db.session.commit()  # keeps the queued reminder with the personal link
+        form.email.errors.append(
+            _(
+                "Mit dieser E-Mail-Adresse liegt für Ihre Kommune bereits eine "
+                "Interessensbekundung vor. Wir haben Ihnen den persönlichen Link dazu noch "
+                "einmal geschickt."
+            )
+        )
+        return False
+    db.session.commit()
+    return True
+
+
+def _application(form: InterestForm) -> InterestApplication:
+    return InterestApplication(
+        municipality=form.municipality.data,
+        state=form.state.data,
+        ags=form.ags.data or "",
+        size_class=SizeClass(form.size_class.data),
+        strategy_stage=StrategyStage(form.strategy_stage.data),
+        first_name=form.first_name.data,
+        last_name=form.last_name.data,
+        email=form.email.data,
+        phone=form.phone.data or "",
+        role=form.role.data or "",
+        message=form.message.data or "",
+        topic_ids=list(form.topics.data or []),
+        language=current_language(),
+    )
 
 
 @bp.get("/interessensbekundung/gesendet")

@@ -86,10 +86,7 @@ def event_message_preview(event_id: int):
         return _compose_page(event, form, 422)
     people = messaging.recipients(db.session, event.id, form.group.data)
     if not people:
-        form.group.errors = [
-            _("An diesen Empfängerkreis kann nichts gesendet werden: er ist leer.")
-        ]
-        return _compose_page(event, form, 422)
+        return _empty_group_page(event, form)
     sample = messaging.render_message(people[0], form.subject.data, form.body.data, utcnow())
     send = SendForm(formdata=None, data={**form.data, "send_key": secrets.token_urlsafe(24)})
     return render_template(
@@ -110,6 +107,29 @@ def event_message_send(event_id: int):
     if not form.validate_on_submit():
         return _compose_page(event, form, 422)
     try:
+        message = _send(event, form)
+    except messaging.AlreadySent:
+        flash(
+            _("Diese Nachricht wurde bereits gesendet; sie geht nicht ein zweites Mal hinaus."),
+            "info",
+        )
+        return redirect(url_for("messaging_admin.event_messages", event_id=event.id))
+    except messaging.NoRecipients:
+        return _empty_group_page(event, form)
+    flash(
+        _(
+            "Die Nachricht „%(subject)s“ wird an %(count)d Personen gesendet.",
+            subject=message.subject,
+            count=message.recipient_count,
+        ),
+        "success",
+    )
+    return redirect(url_for("messaging_admin.event_messages", event_id=event.id))
+
+
+def _send(event: Event, form: SendForm):
+    """Send and commit; on a MessageError nothing is kept."""
+    try:
         message = messaging.send_message(
             db.session,
             current_user,
@@ -121,25 +141,16 @@ def event_message_send(event_id: int):
             utcnow(),
         )
         db.session.commit()
-    except (messaging.AlreadySent, IntegrityError):
+    except IntegrityError:
+        # The unique send key: another request (a second click) sent this preview first.
         db.session.rollback()
-        flash(
-            _("Diese Nachricht wurde bereits gesendet; sie geht nicht ein zweites Mal hinaus."),
-            "info",
-        )
-        return redirect(url_for("messaging_admin.event_messages", event_id=event.id))
-    except messaging.NoRecipients:
+        raise messaging.AlreadySent() from None
+    except messaging.MessageError:
         db.session.rollback()
-        form.group.errors = [
-            _("An diesen Empfängerkreis kann nichts gesendet werden: er ist leer.")
-        ]
-        return _compose_page(event, form, 422)
-    flash(
-        _(
-            "Die Nachricht „%(subject)s“ wird an %(count)d Personen gesendet.",
-            subject=message.subject,
-            count=message.recipient_count,
-        ),
-        "success",
-    )
-    return redirect(url_for("messaging_admin.event_messages", event_id=event.id))
+        raise
+    return message
+
+
+def _empty_group_page(event: Event, form: MessageForm):
+    form.group.errors = [empty_group_message()]
+    return _compose_page(event, form, 422)
