@@ -1,8 +1,9 @@
 """Consultation slots in the organisers' calendar feed: its entries and its cache validator.
 
 The feed itself belongs to ``app.feeds``; this module adds what the intake knows. The
-validator part is one aggregate query, so a client whose copy is current still gets its 304
-without anything being built (ICAL.md 20), and a booking or a cancellation changes the ETag.
+validator part is one aggregate query, so a client whose copy is current gets its 304 (RFC 9110,
+section 13.1.2) without anything being built (docs/calendar.md), and a booking or a cancellation
+changes the ETag.
 """
 
 from __future__ import annotations
