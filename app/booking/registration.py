@@ -34,8 +34,8 @@ from app.booking.errors import (
 from app.booking.fairness import Claimant, claimant_of, is_excluded
 from app.booking.municipality import municipality_key, normalise_email
 from app.booking.status import change_status
-from app.core import tokens
 from app.core.database import TryAgain, begin_write, lock_rows
+from app.core.tokens import get_by_token
 from app.models import (
     ACTIVE_STATUSES,
     Event,
@@ -69,10 +69,7 @@ def pending_expiry() -> timedelta:
 
 def find_by_token(session: Session, token: str) -> Registration:
     """The one registration this personal link opens; RegistrationNotFound for any other."""
-    registration = tokens.find_by_token(session, Registration.token, token)
-    if registration is None:
-        raise RegistrationNotFound()
-    return registration
+    return get_by_token(session, Registration.token, token, RegistrationNotFound)
 
 
 def active_registration(session: Session, event_id: int, email: str) -> Registration | None:
@@ -95,6 +92,24 @@ def _lock(session: Session, registration: Registration) -> tuple[Event, Registra
     event = lock_event(session, registration.event_id)
     statement = select(Registration).where(Registration.id == registration.id)
     return event, lock_rows(session, statement, of=Registration).scalar_one()
+
+
+def _lock_while(
+    session: Session, token: str, status: RegistrationStatus
+) -> tuple[Event | None, Registration]:
+    """The registration behind ``token``, locked with its event while it has ``status``.
+
+    The event is None when the registration has another status, before the lock or once under
+    it (a double click, an offer that lapsed in the meantime): then there is nothing to do.
+    """
+    begin_write(session)
+    registration = find_by_token(session, token)
+    if registration.status != status:
+        return None, registration
+    event, registration = _lock(session, registration)
+    if registration.status != status:
+        return None, registration
+    return event, registration
 
 
 def new_registration(event: Event, applicant: Applicant, now: datetime) -> Registration:
@@ -169,12 +184,8 @@ def confirm_email(session: Session, token: str, now: datetime) -> ConfirmResult:
     municipality flagged as funded model project since it submitted, at an event that excludes
     those, is refused (ModelProjectExcluded; the caller rolls back and the registration lapses).
     """
-    begin_write(session)
-    registration = find_by_token(session, token)
-    if registration.status != S.PENDING:
-        return ConfirmResult(registration, None)
-    event, registration = _lock(session, registration)
-    if registration.status != S.PENDING:  # confirmed by a double click in the meantime
+    event, registration = _lock_while(session, token, S.PENDING)
+    if event is None:  # confirmed already, perhaps by a double click
         return ConfirmResult(registration, None)
     if now - registration.created_at >= pending_expiry():
         change_status(registration, S.EXPIRED, now)
@@ -194,6 +205,17 @@ def _cancel(session: Session, registration: Registration, now: datetime) -> Regi
     event, registration = _lock(session, registration)
     if registration.status in FINAL_STATUSES:
         return registration
+    cancel_under_lock(session, event, registration, now)
+    return registration
+
+
+def cancel_under_lock(
+    session: Session, event: Event, registration: Registration, now: datetime
+) -> None:
+    """Cancel a registration whose event the caller has locked; a seat it held passes on at once.
+
+    The person is told by mail; the caller has checked that the registration is still active.
+    """
     held_seat = registration.holds_seat
     was_confirmed = registration.status == S.CONFIRMED
     change_status(registration, S.CANCELLED, now)
@@ -202,7 +224,6 @@ def _cancel(session: Session, registration: Registration, now: datetime) -> Regi
     notify.cancelled(session, registration, was_confirmed=was_confirmed)
     if held_seat:
         fill_free_seats(session, event, now)
-    return registration
 
 
 def cancel_registration(session: Session, token: str, now: datetime) -> Registration:
@@ -222,12 +243,8 @@ def remove_registration(session: Session, registration_id: int, now: datetime) -
 
 def accept_offer(session: Session, token: str, now: datetime) -> Registration:
     """Take the seat held for this person, if the offer still stands."""
-    begin_write(session)
-    registration = find_by_token(session, token)
-    if registration.status != S.OFFERED:
-        return registration
-    event, registration = _lock(session, registration)
-    if registration.status != S.OFFERED:
+    event, registration = _lock_while(session, token, S.OFFERED)
+    if event is None:
         return registration
     if registration.offer_expires_at <= now:
         _expire_offer(session, event, registration, now)
@@ -242,12 +259,8 @@ def accept_offer(session: Session, token: str, now: datetime) -> Registration:
 
 def decline_offer(session: Session, token: str, now: datetime) -> Registration:
     """Give the held seat back; it is offered to the next in line at once."""
-    begin_write(session)
-    registration = find_by_token(session, token)
-    if registration.status != S.OFFERED:
-        return registration
-    event, registration = _lock(session, registration)
-    if registration.status != S.OFFERED:
+    event, registration = _lock_while(session, token, S.OFFERED)
+    if event is None:
         return registration
     change_status(registration, S.CANCELLED, now)
     event.updated_at = now

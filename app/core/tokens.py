@@ -18,3 +18,11 @@ def find_by_token(session: Session, column: InstrumentedAttribute, token: str, *
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     return session.scalar(select(column.class_).where(column == token, *criteria))
+
+
+def get_by_token(session: Session, column: InstrumentedAttribute, token: str, not_found):
+    """Like ``find_by_token``, but raises ``not_found`` (an exception class) instead of None."""
+    row = find_by_token(session, column, token)
+    if row is None:
+        raise not_found()
+    return row

@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.booking.municipality import normalise_email
-from app.core import tokens
 from app.core.database import begin_write
+from app.core.tokens import get_by_token
 from app.intake import mail
 from app.intake.errors import DuplicateInterest, InterestNotFound
 from app.intake.municipalities import find_or_create
@@ -55,10 +55,7 @@ def pending_expiry() -> timedelta:
 
 
 def find_by_token(session: Session, token: str) -> ExpressionOfInterest:
-    interest = tokens.find_by_token(session, ExpressionOfInterest.token, token)
-    if interest is None:
-        raise InterestNotFound()
-    return interest
+    return get_by_token(session, ExpressionOfInterest.token, token, InterestNotFound)
 
 
 def open_interest(
