@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from app.core.text_match import contains_text
 from app.models import (
     SEAT_HOLDING_STATUSES,
     Event,
@@ -106,14 +107,8 @@ def visible_events_query(filters: CatalogueFilter, now: datetime, include_drafts
         start, end = month_bounds(*filters.month)
         statement = statement.where(Event.starts_at >= start, Event.starts_at < end)
     if filters.text:
-        pattern = f"%{filters.text.lower()}%"
         statement = statement.where(
-            or_(
-                func.lower(Event.title).like(pattern),
-                func.lower(Event.summary).like(pattern),
-                func.lower(Event.venue).like(pattern),
-                func.lower(Event.address).like(pattern),
-            )
+            contains_text(filters.text, Event.title, Event.summary, Event.venue, Event.address)
         )
     return statement
 
