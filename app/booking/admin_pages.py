@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from app.backoffice.guard import backoffice_blueprint
 from app.booking.admin_forms import (
@@ -16,7 +16,7 @@ from app.booking.admin_forms import (
     PhoneRegistrationForm,
     PromoteForm,
 )
-from app.booking.allocation import waitlist_position, waitlist_positions
+from app.booking.allocation import Allocation, waitlist_position, waitlist_positions
 from app.booking.errors import DuplicateRegistration
 from app.booking.operations import (
     EventFull,
@@ -29,8 +29,9 @@ from app.booking.operations import (
     registration_counts,
     resend_mail,
 )
-from app.booking.registration import Applicant
+from app.booking.search import search_registrations
 from app.core.forms import ButtonForm
+from app.core.laender import PLEASE_CHOOSE
 from app.extensions import db
 from app.models import Event, EventStatus, Registration, RegistrationStatus, utcnow
 
@@ -39,30 +40,12 @@ bp = backoffice_blueprint("booking_admin", __name__)
 S = RegistrationStatus
 
 
-def search_registrations(event_id: int, text: str, status: str) -> list[Registration]:
-    query = select(Registration).where(Registration.event_id == event_id)
-    if status in {s.value for s in S}:
-        query = query.where(Registration.status == S(status))
-    elif status in ("attended", "no_show"):
-        query = query.where(Registration.attendance == status)
-    if text:
-        like = f"%{text.lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Registration.first_name).like(like),
-                func.lower(Registration.last_name).like(like),
-                func.lower(Registration.email).like(like),
-                func.lower(Registration.municipality).like(like),
-            )
-        )
-    return list(db.session.scalars(query.order_by(Registration.last_name, Registration.first_name)))
-
-
 @bp.get("/events/<int:event_id>/registrations")
 def registration_list(event_id: int):
     event = db.get_or_404(Event, event_id)
     form = FilterForm(request.args)
-    rows = search_registrations(event.id, (form.q.data or "").strip(), form.status.data or "")
+    text, status = (form.q.data or "").strip(), form.status.data or ""
+    rows = search_registrations(db.session, event.id, text, status)
     positions = waitlist_positions(db.session, event)  # one ordering for the whole page
     return render_template(
         "admin/registrations.html",
@@ -79,18 +62,9 @@ def registration_phone(event_id: int):
     event = db.get_or_404(Event, event_id)
     form = PhoneRegistrationForm()
     if form.validate_on_submit():
-        applicant = Applicant(
-            municipality=form.municipality.data,
-            state=form.state.data,
-            ags=form.ags.data or "",
-            first_name=form.first_name.data,
-            last_name=form.last_name.data,
-            email=form.email.data,
-            role=form.role.data or "",
-        )
         try:
             registration, allocation = enter_phone_registration(
-                db.session, current_user, event.id, applicant, utcnow()
+                db.session, current_user, event.id, form.applicant(), utcnow()
             )
         except DuplicateRegistration:
             db.session.rollback()
@@ -99,16 +73,7 @@ def registration_phone(event_id: int):
             )
         else:
             db.session.commit()
-            if allocation.status == S.CONFIRMED:
-                flash(_("Die Anmeldung ist eingetragen und bestätigt."), "success")
-            else:
-                flash(
-                    _(
-                        "Die Anmeldung ist eingetragen: Warteliste, Platz %(pos)d.",
-                        pos=allocation.position,
-                    ),
-                    "success",
-                )
+            flash(_phone_entry_message(allocation), "success")
             return redirect(
                 url_for("booking_admin.registration_detail", registration_id=registration.id)
             )
@@ -116,11 +81,17 @@ def registration_phone(event_id: int):
     return render_template("admin/registration_phone.html", event=event, form=form), status
 
 
+def _phone_entry_message(allocation: Allocation) -> str:
+    if allocation.status == S.CONFIRMED:
+        return _("Die Anmeldung ist eingetragen und bestätigt.")
+    return _("Die Anmeldung ist eingetragen: Warteliste, Platz %(pos)d.", pos=allocation.position)
+
+
 def registration_or_404(registration_id: int) -> Registration:
     return db.session.get(Registration, registration_id) or abort(404)
 
 
-def _move_choices(registration: Registration) -> list[tuple[int, str]]:
+def _move_choices(registration: Registration) -> list[tuple[int | str, str]]:
     events = db.session.scalars(
         select(Event)
         .where(
@@ -130,7 +101,10 @@ def _move_choices(registration: Registration) -> list[tuple[int, str]]:
         )
         .order_by(Event.starts_at)
     )
-    return [(e.id, f"{e.title} ({format_date(e.starts_at, 'medium')})") for e in events]
+    choices = [(e.id, f"{e.title} ({format_date(e.starts_at, 'medium')})") for e in events]
+    # An empty first option: nobody is moved to the next event by an overlooked default (and
+    # HTML wants one in a required select).
+    return [("", PLEASE_CHOOSE), *choices] if choices else []
 
 
 def _detail(registration: Registration, status: int = 200, **forms):

@@ -5,38 +5,19 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.backoffice.guard import backoffice_blueprint
-from app.booking.admin_pages import search_registrations
 from app.booking.checkin_codes import checkin_code, find_by_checkin_code
-from app.booking.operations import (
-    ATTENDED,
-    NO_SHOW,
-    NotCheckable,
-    registration_counts,
-    set_attendance,
-)
+from app.booking.operations import NotCheckable, registration_counts, set_attendance
+from app.booking.search import confirmed_participants, search_registrations
 from app.core.forms import ButtonForm
 from app.extensions import db
-from app.models import Event, Registration, RegistrationStatus, utcnow
+from app.models import Attendance, Event, Registration, RegistrationStatus, utcnow
 
 bp = backoffice_blueprint("checkin", __name__)
 
-ACTIONS = {"attended": ATTENDED, "no_show": NO_SHOW, "undo": None}
-
-
-def confirmed_participants(event_id: int) -> list[Registration]:
-    return list(
-        db.session.scalars(
-            select(Registration)
-            .where(
-                Registration.event_id == event_id,
-                Registration.status == RegistrationStatus.CONFIRMED,
-            )
-            .order_by(Registration.last_name, Registration.first_name)
-        )
-    )
+# The action in the URL -> the mark it sets: each mark by its own name, "undo" to take it back.
+ACTIONS = {**{mark.value: mark for mark in Attendance}, "undo": None}
 
 
 @bp.get("/checkin/<int:event_id>")
@@ -44,9 +25,9 @@ def checkin(event_id: int):
     event = db.get_or_404(Event, event_id)
     text = (request.args.get("q") or "").strip()
     if text:  # the search form, for phones without JavaScript
-        rows = search_registrations(event.id, text, RegistrationStatus.CONFIRMED.value)
+        rows = search_registrations(db.session, event.id, text, RegistrationStatus.CONFIRMED.value)
     else:
-        rows = confirmed_participants(event.id)
+        rows = confirmed_participants(db.session, event.id)
     return render_template(
         "admin/checkin.html",
         event=event,
@@ -81,29 +62,44 @@ def checkin_mark(event_id: int, registration_id: int, action: str):
         set_attendance(db.session, current_user, registration_id, ACTIONS[action], utcnow())
     except NotCheckable:
         db.session.rollback()
-        message = _("Nur bestätigte Teilnehmende können eingecheckt werden.")
-        if wants_json:
-            return jsonify(error=message), 409
-        flash(message, "error")
-        return redirect(url_for("checkin.checkin", event_id=event_id))
+        return _not_checkable(event_id, wants_json)
     db.session.commit()
     if wants_json:  # the check-in script updates the row in place: fast on a slow connection
-        counts = registration_counts(db.session, event_id)
-        return jsonify(
-            id=registration.id,
-            attendance=registration.attendance,
-            attended=counts["attended"],
-            no_show=counts["no_show"],
-        )
-    name = registration.full_name
+        return _marked_json(event_id, registration)
+    flash(_marked_message(action, registration.full_name), "success")
+    return _back_after_mark(event_id, registration)
+
+
+def _not_checkable(event_id: int, wants_json: bool):
+    message = _("Nur bestätigte Teilnehmende können eingecheckt werden.")
+    if wants_json:
+        return jsonify(error=message), 409
+    flash(message, "error")
+    return redirect(url_for("checkin.checkin", event_id=event_id))
+
+
+def _marked_json(event_id: int, registration: Registration):
+    counts = registration_counts(db.session, event_id)
+    return jsonify(
+        id=registration.id,
+        attendance=registration.attendance,
+        attended=counts[Attendance.ATTENDED],
+        no_show=counts[Attendance.NO_SHOW],
+    )
+
+
+def _marked_message(action: str, name: str) -> str:
     messages = {
-        "attended": _("%(name)s ist als anwesend eingetragen.", name=name),
-        "no_show": _("%(name)s ist als nicht erschienen eingetragen.", name=name),
+        Attendance.ATTENDED: _("%(name)s ist als anwesend eingetragen.", name=name),
+        Attendance.NO_SHOW: _("%(name)s ist als nicht erschienen eingetragen.", name=name),
         "undo": _("Der Eintrag für %(name)s wurde zurückgenommen.", name=name),
     }
-    flash(messages[action], "success")
-    target = request.form.get("back")
-    if target == "entry":
+    return messages[action]
+
+
+def _back_after_mark(event_id: int, registration: Registration):
+    """Back to the entry page the QR code opened, or to the row in the (searched) list."""
+    if request.form.get("back") == "entry":
         code = checkin_code(registration)
         return redirect(url_for("checkin.checkin_entry", event_id=event_id, code=code))
     return redirect(
@@ -116,5 +112,5 @@ def checkin_mark(event_id: int, registration_id: int, action: str):
 def sign_in_sheet(event_id: int):
     event = db.get_or_404(Event, event_id)
     return render_template(
-        "admin/sign_in_sheet.html", event=event, rows=confirmed_participants(event.id)
+        "admin/sign_in_sheet.html", event=event, rows=confirmed_participants(db.session, event.id)
     )

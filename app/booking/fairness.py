@@ -1,4 +1,4 @@
-"""Fair allocation: which waiting municipality goes first when a seat frees up (issue 5).
+"""Fair allocation: which waiting municipality goes first when a seat frees up.
 
 Per event, two options: municipalities that have not yet attended an event of the same format
 go first (``Event.priority_newcomers``), and funded model projects are treated equally, moved
@@ -21,10 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.booking.municipality import municipality_key
-from app.models import Event, Municipality, MunicipalityKey, Registration
+from app.models import Attendance, Event, Municipality, MunicipalityKey, Registration
 from app.models.event import ModelProjectPolicy
-
-ATTENDED = "attended"  # Registration.attendance, set at the door (migration 0003)
 
 
 @dataclass(frozen=True)
@@ -126,7 +124,7 @@ def standings(session: Session, event: Event, claimants: Iterable[Claimant]) -> 
                 select(Registration.municipality_key)
                 .join(Event, Event.id == Registration.event_id)
                 .where(
-                    Registration.attendance == ATTENDED,
+                    Registration.attendance == Attendance.ATTENDED,
                     Registration.event_id != event.id,
                     Event.format == event.format,
                     Registration.municipality_key.in_(all_keys),

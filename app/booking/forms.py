@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from app.booking.registration import Applicant
 from app.core.forms import LandAndAgsChecks, land_choices, strip
 
 
@@ -80,3 +81,16 @@ class RegistrationForm(LandAndAgsChecks, FlaskForm):
     )
     # Honeypot: hidden from people (and screen readers), filled in by naive bots.
     website = StringField(_l("Bitte leer lassen"))
+
+    def applicant(self, language: str = "de") -> Applicant:
+        """What was entered, as the booking code takes it (also for the phone form)."""
+        return Applicant(
+            municipality=self.municipality.data,
+            state=self.state.data,
+            ags=self.ags.data or "",
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            email=self.email.data,
+            role=self.role.data or "",
+            language=language,
+        )

@@ -6,6 +6,8 @@ because mail scanners open every link they find.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
@@ -18,7 +20,6 @@ from app.booking.errors import (
 )
 from app.booking.forms import RegistrationForm
 from app.booking.registration import (
-    Applicant,
     accept_offer,
     cancel_registration,
     confirm_email,
@@ -29,7 +30,7 @@ from app.booking.registration import (
 from app.core.forms import ButtonForm
 from app.core.i18n import current_language
 from app.extensions import db, limiter
-from app.models import RegistrationStatus, utcnow
+from app.models import Event, RegistrationStatus, utcnow
 from app.programme.catalogue import find_visible_event, seat_info
 
 bp = Blueprint("booking", __name__)
@@ -50,40 +51,38 @@ def register(slug: str):
     if form.validate_on_submit():
         if form.website.data:  # honeypot filled in: pretend success, store nothing
             return redirect(url_for("booking.registration_sent", slug=slug))
-        applicant = Applicant(
-            municipality=form.municipality.data,
-            state=form.state.data,
-            ags=form.ags.data or "",
-            first_name=form.first_name.data,
-            last_name=form.last_name.data,
-            email=form.email.data,
-            role=form.role.data or "",
-            language=current_language(),
-        )
-        try:
-            submit_registration(db.session, event, applicant, now)
-        except DuplicateRegistration:
-            db.session.commit()  # keeps the queued reminder with the personal link
-            form.email.errors.append(
-                _(
-                    "Mit dieser E-Mail-Adresse besteht bereits eine Anmeldung für diese "
-                    "Veranstaltung. Wir haben Ihnen den persönlichen Link dazu noch einmal "
-                    "geschickt."
-                )
-            )
-        except ModelProjectExcluded:
-            db.session.rollback()
-            form.municipality.errors.append(model_project_excluded_message())
-        except RegistrationClosed:
-            db.session.rollback()
-            flash(_("Die Anmeldung zu dieser Veranstaltung ist nicht mehr möglich."), "error")
-            return redirect(url_for("programme.event_detail", slug=slug))
-        else:
-            db.session.commit()
-            return redirect(url_for("booking.registration_sent", slug=slug))
+        done = _submit(event, slug, form, now)
+        if done is not None:
+            return done
     seats = seat_info(db.session, [event])[event.id]
     status = 422 if form.errors else 200
     return render_template("public/register.html", event=event, form=form, seats=seats), status
+
+
+def _submit(event: Event, slug: str, form: RegistrationForm, now: datetime):
+    """Submit the form: a redirect when it is done, None when the form shows a field error."""
+    try:
+        submit_registration(db.session, event, form.applicant(current_language()), now)
+    except DuplicateRegistration:
+        db.session.commit()  # keeps the queued reminder with the personal link
+        form.email.errors.append(
+            _(
+                "Mit dieser E-Mail-Adresse besteht bereits eine Anmeldung für diese "
+                "Veranstaltung. Wir haben Ihnen den persönlichen Link dazu noch einmal "
+                "geschickt."
+            )
+        )
+    except ModelProjectExcluded:
+        db.session.rollback()
+        form.municipality.errors.append(model_project_excluded_message())
+    except RegistrationClosed:
+        db.session.rollback()
+        flash(_("Die Anmeldung zu dieser Veranstaltung ist nicht mehr möglich."), "error")
+        return redirect(url_for("programme.event_detail", slug=slug))
+    else:
+        db.session.commit()
+        return redirect(url_for("booking.registration_sent", slug=slug))
+    return None
 
 
 @bp.get("/events/<slug>/register/sent")
@@ -175,16 +174,20 @@ def cancel(token: str):
 @bp.post("/r/<token>/accept")
 @limiter.limit(public_form_limit)
 def accept(token: str):
-    registration = _post_action(token, accept_offer)
-    if registration is not None and registration.status == RegistrationStatus.CONFIRMED:
-        flash(_("Sie haben den Platz angenommen. Wir freuen uns auf Sie!"), "success")
-    return _back_to(token)
+    message = _("Sie haben den Platz angenommen. Wir freuen uns auf Sie!")
+    return _answer_offer(token, accept_offer, RegistrationStatus.CONFIRMED, message)
 
 
 @bp.post("/r/<token>/decline")
 @limiter.limit(public_form_limit)
 def decline(token: str):
-    registration = _post_action(token, decline_offer)
-    if registration is not None and registration.status == RegistrationStatus.CANCELLED:
-        flash(_("Sie haben den Platz freigegeben. Danke!"), "success")
+    message = _("Sie haben den Platz freigegeben. Danke!")
+    return _answer_offer(token, decline_offer, RegistrationStatus.CANCELLED, message)
+
+
+def _answer_offer(token: str, action, outcome: RegistrationStatus, message: str):
+    """Accept or decline; the message only when it took effect (the offer may have lapsed)."""
+    registration = _post_action(token, action)
+    if registration is not None and registration.status == outcome:
+        flash(message, "success")
     return _back_to(token)
