@@ -1,8 +1,10 @@
-"""Helpers for the web tests: a second app with other settings, and form data."""
+"""More apps on the test database: one with other settings, or one with a connection per
+thread for the concurrency tests (see crowd.py)."""
 
 from __future__ import annotations
 
 import pytest
+from crowd import THREADS, build_wide_app, dispose
 
 from app import create_app
 from app.extensions import db, limiter
@@ -37,23 +39,33 @@ def other_app(app, session):
     limiter.enabled, limiter.initialized = saved
 
 
-def _form_data(**changes) -> dict:
-    data = {
-        "municipality": "Stadt Musterhausen",
-        "state": "09",
-        "ags": "09162000",
-        "first_name": "Erika",
-        "last_name": "Mustermann",
-        "email": "erika.mustermann@musterhausen.example",
-        "role": "Digitalisierungsbeauftragte",
-        "consent": "y",
-        "website": "",
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
+@pytest.fixture(scope="module")
+def shared_wide_app(app):
+    wide = build_wide_app(app, THREADS)
+    yield wide
+    dispose(wide)
 
 
 @pytest.fixture
-def form_data():
-    """A valid registration form; keyword arguments change fields (None leaves one out)."""
-    return _form_data
+def wide_app(shared_wide_app):
+    """An app whose pool has a connection for each of THREADS threads.
+
+    The connections are closed after each test: the PostgreSQL server is shared with other
+    test runs, and fifty idle connections would crowd them out.
+    """
+    yield shared_wide_app
+    dispose(shared_wide_app)
+
+
+@pytest.fixture
+def make_wide_app(app):
+    """Another app on the test database with its own settings, e.g. a short lock timeout."""
+    built = []
+
+    def factory(connections: int = 4, **overrides):
+        built.append(build_wide_app(app, connections, **overrides))
+        return built[-1]
+
+    yield factory
+    for wide in built:
+        dispose(wide)

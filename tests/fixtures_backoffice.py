@@ -1,4 +1,5 @@
-"""Back-office fixtures: accounts and a client logged in as an organiser or an admin."""
+"""Back-office fixtures: accounts, logging in, a client logged in as an organiser or an admin,
+and the audit log."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ from flask import g
 from sqlalchemy import select
 
 from app.backoffice.accounts import create_user
-from app.models import AuditEntry, OutboxMessage
+from app.models import AuditEntry
 
 PASSWORD = "richtig-langes-passwort"
 
 
 @pytest.fixture
 def make_user(session):
-    def factory(email="orga@kts.example", role="organiser", password=PASSWORD, active=True):
-        user = create_user(session, email, password, role, name="Olga Orga")
+    def factory(
+        email="orga@kts.example", role="organiser", password=PASSWORD, active=True, name="Olga Orga"
+    ):
+        user = create_user(session, email, password, role, name=name)
         user.active = active
         session.commit()
         return user
@@ -57,18 +60,6 @@ def admin_client(client, make_user):
     admin = make_user(email="admin@kts.example", role="admin")
     assert log_in(client, admin.email).status_code == 302
     return client
-
-
-@pytest.fixture
-def outbox(session):
-    def read(kind=None):
-        query = select(OutboxMessage).order_by(OutboxMessage.id)
-        if kind:
-            query = query.where(OutboxMessage.kind == kind)
-        session.expire_all()
-        return list(session.scalars(query))
-
-    return read
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -10,17 +9,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import vobject
 from ical.calendar_stream import IcsCalendarStream
-from sqlalchemy import select
-
-from app.models import OutboxMessage
 
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass(frozen=True)
@@ -130,11 +120,3 @@ def assert_wire_format(text: str | bytes) -> None:
         assert event["DTSTAMP"].dt.utcoffset().total_seconds() == 0
     tzids = {str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")}
     assert tzids == {"Europe/Berlin"}
-
-
-def outbox(session, kind: str | None = None) -> list[OutboxMessage]:
-    statement = select(OutboxMessage).order_by(OutboxMessage.id)
-    if kind:
-        statement = statement.where(OutboxMessage.kind == kind)
-    session.expire_all()
-    return list(session.scalars(statement))

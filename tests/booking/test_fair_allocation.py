@@ -53,7 +53,7 @@ def status(session, registration):
 
 
 def test_newcomers_get_a_freed_seat_before_repeat_attendees(
-    session, make_event, register, attended, now, line, mails
+    session, make_event, register, attended, now, line, outbox
 ):
     attended("Altdorf")
     event = make_event(capacity=1, priority_newcomers=True)
@@ -63,7 +63,7 @@ def test_newcomers_get_a_freed_seat_before_repeat_attendees(
 
     # The newcomer joined later, yet stands first; positions stay 1, 2.
     assert line(event) == [(newcomer.id, 1), (repeat.id, 2)]
-    [told] = mails("waitlisted", newcomer)
+    [told] = outbox("waitlisted", registration=newcomer)
     assert "Platz 1" in told.body_text
 
     cancel_registration(session, seated.token, now)

@@ -6,16 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
-from app.backoffice.accounts import create_user
-from app.booking.registration import Applicant, submit_registration
+from app.booking.registration import submit_registration
 from app.intake.municipalities import find_or_create, set_model_project
 from app.models import Event, EventFormat, Registration, RegistrationStatus
 from app.models.event import ModelProjectPolicy
-
-PASSWORD = "richtig-langes-passwort"
 
 
 def text_of(html: str) -> str:
@@ -59,25 +55,13 @@ def test_event_page_states_the_allocation_rule(client, make_event, settings, sen
     assert "Platzvergabe" not in client.get(f"/events/{plain.slug}").text
 
 
-REGISTRATION = {
-    "municipality": "Stadt Musterhausen",
-    "state": "09",
-    "ags": "09162000",
-    "first_name": "Erika",
-    "last_name": "Mustermann",
-    "email": "erika.mustermann@musterhausen.example",
-    "consent": "y",
-    "website": "",
-}
-
-
 def test_an_excluded_model_project_is_told_at_the_municipality_field(
-    client, session, make_event, flag_model_project
+    client, session, make_event, flag_model_project, form_data
 ):
     flag_model_project("Stadt Musterhausen", ags="09162000")
     event = make_event(model_projects=ModelProjectPolicy.EXCLUDED)
 
-    response = client.post(f"/events/{event.slug}/register", data=REGISTRATION)
+    response = client.post(f"/events/{event.slug}/register", data=form_data())
 
     assert response.status_code == 422
     error = re.search(r'id="municipality-error">(.*?)</p>', response.text, re.S).group(1)
@@ -87,10 +71,10 @@ def test_an_excluded_model_project_is_told_at_the_municipality_field(
 
 
 def test_confirming_after_being_flagged_shows_a_message_and_takes_no_seat(
-    client, session, make_event, flag_model_project, now
+    client, session, make_event, flag_model_project, now, make_applicant
 ):
     event = make_event(model_projects=ModelProjectPolicy.EXCLUDED)
-    applicant = Applicant("Musterstadt", "09", "Erika", "Muster", "erika@muster.example")
+    applicant = make_applicant(municipality="Musterstadt")
     registration = submit_registration(session, event, applicant, now)
     session.commit()
     flag_model_project("Musterstadt")
@@ -101,15 +85,6 @@ def test_confirming_after_being_flagged_shows_a_message_and_takes_no_seat(
     assert "steht geförderten Modellprojekten Smart Cities nicht offen" in response.text
     session.expire_all()
     assert session.get(Registration, registration.id).status == RegistrationStatus.PENDING
-
-
-@pytest.fixture
-def orga_client(client, session):
-    create_user(session, "olga@kts.example", PASSWORD, "organiser", name="Olga Orga")
-    session.commit()
-    g.pop("_login_user", None)
-    client.post("/admin/login", data={"email": "olga@kts.example", "password": PASSWORD})
-    return client
 
 
 def event_form(**overrides) -> dict:

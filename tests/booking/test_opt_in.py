@@ -19,7 +19,7 @@ S = RegistrationStatus
 
 
 def test_submission_is_pending_holds_no_seat_and_queues_the_opt_in_mail(
-    session, make_event, submit, mails
+    session, make_event, submit, outbox
 ):
     event = make_event(capacity=1)
 
@@ -27,7 +27,7 @@ def test_submission_is_pending_holds_no_seat_and_queues_the_opt_in_mail(
 
     assert registration.status == S.PENDING
     assert seats_held(session, event.id) == 0
-    [mail] = mails()
+    [mail] = outbox()
     assert mail.kind == "opt_in"
     assert mail.recipient == "Anna.Berg@Kommune.example"
     assert mail.registration_id == registration.id
@@ -35,19 +35,19 @@ def test_submission_is_pending_holds_no_seat_and_queues_the_opt_in_mail(
 
 
 def test_opt_in_mail_is_lost_together_with_a_rolled_back_submission(
-    applicant, session, make_event, now, mails
+    make_applicant, session, make_event, now, outbox
 ):
     event = make_event()
 
-    submit_registration(session, event, applicant(), now)
+    submit_registration(session, event, make_applicant(), now)
     session.rollback()
 
     assert session.scalar(select(func.count(Registration.id))) == 0
-    assert mails() == []
+    assert outbox() == []
 
 
 def test_confirmation_takes_a_free_seat_and_sends_the_invitation(
-    session, make_event, submit, now, mails
+    session, make_event, submit, now, outbox
 ):
     event = make_event(capacity=1)
     registration = submit(event)
@@ -59,12 +59,12 @@ def test_confirmation_takes_a_free_seat_and_sends_the_invitation(
     assert registration.status == S.CONFIRMED
     assert registration.email_confirmed_at == now
     assert seats_held(session, event.id) == 1
-    [mail] = mails("confirmed", registration)
+    [mail] = outbox("confirmed", registration=registration)
     assert mail.ics_method == "REQUEST"
 
 
 def test_confirmation_when_full_joins_the_waitlist_with_its_position(
-    session, make_event, register, submit, now, mails
+    session, make_event, register, submit, now, outbox
 ):
     event = make_event(capacity=1)
     register(event)
@@ -74,7 +74,7 @@ def test_confirmation_when_full_joins_the_waitlist_with_its_position(
     session.commit()
 
     assert [(a.status, a.position) for a in results] == [(S.WAITLISTED, 1), (S.WAITLISTED, 2)]
-    [mail] = mails("waitlisted", third)
+    [mail] = outbox("waitlisted", registration=third)
     assert "Platz 2 der Warteliste" in mail.body_text
 
 
@@ -95,18 +95,18 @@ def test_municipality_at_its_limit_waits_although_seats_are_free(make_event, reg
 
 
 def test_same_email_twice_is_refused_and_the_personal_link_sent_again(
-    applicant, session, make_event, submit, now, mails
+    make_applicant, session, make_event, submit, now, outbox
 ):
     event = make_event()
     first = submit(event, email="kim@kommune.example")
 
     with pytest.raises(DuplicateRegistration) as refused:
-        submit_registration(session, event, applicant(email=" KIM@kommune.example "), now)
+        submit_registration(session, event, make_applicant(email=" KIM@kommune.example "), now)
     session.commit()  # as the view does, to keep the reminder
 
     assert refused.value.existing.id == first.id
     assert session.scalar(select(func.count(Registration.id))) == 1
-    [reminder] = mails("link_reminder")
+    [reminder] = outbox("link_reminder")
     assert reminder.registration_id == first.id
     assert f"/r/{first.token}" in reminder.body_text
 
@@ -130,7 +130,7 @@ def test_registering_again_after_cancelling_works(session, make_event, register,
     assert again.token != first.token
 
 
-def test_confirming_twice_changes_nothing(session, make_event, register, now, mails):
+def test_confirming_twice_changes_nothing(session, make_event, register, now, outbox):
     event = make_event(capacity=5)
     registration = register(event)
 
@@ -140,11 +140,11 @@ def test_confirming_twice_changes_nothing(session, make_event, register, now, ma
     assert result.allocation is None
     assert registration.status == S.CONFIRMED
     assert seats_held(session, event.id) == 1
-    assert len(mails("confirmed")) == 1
+    assert len(outbox("confirmed")) == 1
 
 
 def test_confirmation_after_the_expiry_period_expires_instead(
-    session, make_event, submit, now, mails
+    session, make_event, submit, now, outbox
 ):
     event = make_event(capacity=5)
     registration = submit(event, at=now - timedelta(hours=48))
@@ -155,7 +155,7 @@ def test_confirmation_after_the_expiry_period_expires_instead(
     assert result.allocation is None
     assert registration.status == S.EXPIRED
     assert seats_held(session, event.id) == 0
-    assert mails("confirmed") == []
+    assert outbox("confirmed") == []
 
 
 def test_confirmation_just_before_expiry_still_counts(session, make_event, submit, now):
@@ -208,7 +208,7 @@ def test_expire_pending_lapses_only_overdue_unconfirmed_registrations(
     ],
 )
 def test_submission_is_refused_outside_the_registration_window(
-    applicant, session, make_event, now, event_fields
+    make_applicant, session, make_event, now, event_fields
 ):
     fields = {}
     for name, value in event_fields.items():
@@ -219,7 +219,7 @@ def test_submission_is_refused_outside_the_registration_window(
     event = make_event(**fields)
 
     with pytest.raises(RegistrationClosed):
-        submit_registration(session, event, applicant(), now)
+        submit_registration(session, event, make_applicant(), now)
     session.rollback()
 
     assert session.scalar(select(func.count(Registration.id))) == 0

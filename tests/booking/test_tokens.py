@@ -59,12 +59,12 @@ def test_cancelling_through_a_token_touches_no_other_registration(
     assert theirs.status == S.CONFIRMED
 
 
-def test_every_mail_carries_the_personal_link(session, make_event, register, now, mails):
+def test_every_mail_carries_the_personal_link(session, make_event, register, now, outbox):
     event = make_event(capacity=1)
     confirmed, waiting = register(event), register(event)
     cancel_registration(session, confirmed.token, now)
     session.commit()
 
-    for mail in mails():
+    for mail in outbox():
         owner = confirmed if mail.registration_id == confirmed.id else waiting
         assert f"/r/{owner.token}" in mail.body_text, mail.kind

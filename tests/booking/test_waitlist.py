@@ -25,7 +25,7 @@ def statuses(session, *registrations):
     return [session.get(Registration, r.id).status for r in registrations]
 
 
-def test_cancellation_promotes_longest_waiting(session, make_event, register, now, mails, line):
+def test_cancellation_promotes_longest_waiting(session, make_event, register, now, outbox, line):
     event = make_event(capacity=2)
     first, _ = register(event), register(event)
     w1, w2, w3 = register(event), register(event), register(event)
@@ -35,9 +35,9 @@ def test_cancellation_promotes_longest_waiting(session, make_event, register, no
 
     assert statuses(session, w1, w2, w3) == [S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
     assert line(event) == [(w2.id, 1), (w3.id, 2)]
-    [promoted] = mails("promoted")
+    [promoted] = outbox("promoted")
     assert promoted.registration_id == w1.id and promoted.ics_method == "REQUEST"
-    [cancelled] = mails("cancelled", first)
+    [cancelled] = outbox("cancelled", registration=first)
     assert cancelled.ics_method == "CANCEL"
 
 
@@ -56,7 +56,7 @@ def test_cancelling_a_waitlisted_registration_closes_the_gap(
 
 
 def test_cancelling_a_pending_registration_frees_no_seat_and_promotes_nobody(
-    session, make_event, register, submit, now, mails
+    session, make_event, register, submit, now, outbox
 ):
     event = make_event(capacity=1)
     register(event)
@@ -67,7 +67,7 @@ def test_cancelling_a_pending_registration_frees_no_seat_and_promotes_nobody(
     session.commit()
 
     assert statuses(session, pending, waiting) == [S.CANCELLED, S.WAITLISTED]
-    assert mails("promoted") == []
+    assert outbox("promoted") == []
 
 
 def test_raising_capacity_promotes_in_order_of_waiting(session, make_event, register, now, line):
@@ -110,7 +110,7 @@ def test_lowering_capacity_to_the_held_seats_is_allowed(session, make_event, reg
 
 
 def test_organiser_removal_frees_the_seat_for_the_next_in_line(
-    session, make_event, register, now, mails
+    session, make_event, register, now, outbox
 ):
     event = make_event(capacity=1)
     seated, waiting = register(event), register(event)
@@ -119,8 +119,8 @@ def test_organiser_removal_frees_the_seat_for_the_next_in_line(
     session.commit()
 
     assert statuses(session, seated, waiting) == [S.CANCELLED, S.CONFIRMED]
-    assert len(mails("cancelled", seated)) == 1
-    assert len(mails("promoted", waiting)) == 1
+    assert len(outbox("cancelled", registration=seated)) == 1
+    assert len(outbox("promoted", registration=waiting)) == 1
 
 
 def test_removing_an_unknown_registration_is_refused(session, now):
@@ -217,7 +217,7 @@ def offer_event(make_event):
 
 
 def test_offer_mode_holds_the_freed_seat_for_the_next_in_line(
-    session, offer_event, register, now, mails, line
+    session, offer_event, register, now, outbox, line
 ):
     seated, w1, w2 = register(offer_event), register(offer_event), register(offer_event)
 
@@ -228,14 +228,14 @@ def test_offer_mode_holds_the_freed_seat_for_the_next_in_line(
     assert session.get(Registration, w1.id).offer_expires_at == now + timedelta(hours=48)
     assert seats_held(session, offer_event.id) == 1  # the held seat counts
     assert line(offer_event) == [(w2.id, 1)]
-    [offer] = mails("offered")
+    [offer] = outbox("offered")
     assert offer.registration_id == w1.id and f"/r/{w1.token}" in offer.body_text
 
     newcomer = register(offer_event)
     assert newcomer.status == S.WAITLISTED
 
 
-def test_accepting_an_offer_confirms_the_seat(session, offer_event, register, now, mails):
+def test_accepting_an_offer_confirms_the_seat(session, offer_event, register, now, outbox):
     seated, waiting = register(offer_event), register(offer_event)
     cancel_registration(session, seated.token, now)
     session.commit()
@@ -245,12 +245,12 @@ def test_accepting_an_offer_confirms_the_seat(session, offer_event, register, no
 
     assert statuses(session, waiting) == [S.CONFIRMED]
     assert session.get(Registration, waiting.id).offer_expires_at is None
-    [confirmed] = mails("confirmed", waiting)
+    [confirmed] = outbox("confirmed", registration=waiting)
     assert confirmed.ics_method == "REQUEST"
 
 
 def test_declining_an_offer_passes_the_seat_to_the_next_in_line(
-    session, offer_event, register, now, mails
+    session, offer_event, register, now, outbox
 ):
     seated, w1, w2 = register(offer_event), register(offer_event), register(offer_event)
     cancel_registration(session, seated.token, now)
@@ -260,10 +260,10 @@ def test_declining_an_offer_passes_the_seat_to_the_next_in_line(
     session.commit()
 
     assert statuses(session, w1, w2) == [S.CANCELLED, S.OFFERED]
-    assert len(mails("offered", w2)) == 1
+    assert len(outbox("offered", registration=w2)) == 1
 
 
-def test_an_expired_offer_passes_to_the_next_in_line(session, offer_event, register, now, mails):
+def test_an_expired_offer_passes_to_the_next_in_line(session, offer_event, register, now, outbox):
     seated, w1, w2 = register(offer_event), register(offer_event), register(offer_event)
     cancel_registration(session, seated.token, now)
     session.commit()
@@ -272,8 +272,8 @@ def test_an_expired_offer_passes_to_the_next_in_line(session, offer_event, regis
     assert expire_offers(session, now + timedelta(hours=48)) == 1
 
     assert statuses(session, w1, w2) == [S.EXPIRED, S.OFFERED]
-    assert len(mails("offer_expired", w1)) == 1
-    assert len(mails("offered", w2)) == 1
+    assert len(outbox("offer_expired", registration=w1)) == 1
+    assert len(outbox("offered", registration=w2)) == 1
 
 
 def test_the_worker_housekeeping_expires_offers_and_pending(
@@ -288,7 +288,7 @@ def test_the_worker_housekeeping_expires_offers_and_pending(
     assert statuses(session, waiting, forgotten) == [S.EXPIRED, S.EXPIRED]
 
 
-def test_accepting_after_the_offer_expired_is_too_late(session, offer_event, register, now, mails):
+def test_accepting_after_the_offer_expired_is_too_late(session, offer_event, register, now, outbox):
     seated, w1, w2 = register(offer_event), register(offer_event), register(offer_event)
     cancel_registration(session, seated.token, now)
     session.commit()
@@ -297,8 +297,8 @@ def test_accepting_after_the_offer_expired_is_too_late(session, offer_event, reg
     session.commit()
 
     assert statuses(session, w1, w2) == [S.EXPIRED, S.OFFERED]
-    assert mails("confirmed", w1) == []
-    assert len(mails("offer_expired", w1)) == 1
+    assert outbox("confirmed", registration=w1) == []
+    assert len(outbox("offer_expired", registration=w1)) == 1
 
 
 def test_municipality_limit_holds_when_offering(session, make_event, register, now):

@@ -1,46 +1,15 @@
-"""Fixtures: a real SMTP server and a Radicale CalDAV server, both on loopback."""
+"""A Radicale CalDAV server on loopback (the SMTP server is in tests/fixtures_smtp.py)."""
 
 from __future__ import annotations
 
-import email
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
-from ical_consumers import free_port
-
-# SMTP --------------------------------------------------------------------------------------
-
-
-class Recorder:
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server(app, monkeypatch):
-    """A real SMTP server on a free loopback port; the app delivers to it."""
-    port = free_port()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 5)
-    recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield recorder
-    controller.stop()
-
-
-# Radicale ----------------------------------------------------------------------------------
+from fixtures_smtp import free_port
 
 
 class CalDav:

@@ -156,36 +156,17 @@ def test_radicale_stores_request_update_and_cancel_of_one_entry(
     assert int(stored["SEQUENCE"]) == 2
 
 
-def test_radicale_stores_every_mailed_invite(session, radicale, collection, make_event):
+def test_radicale_stores_every_mailed_invite(
+    session, radicale, collection, make_event, register, outbox
+):
     """Every invite the outbox holds after a full flow goes in and comes back the same."""
-    from ical_consumers import outbox
-
-    from app.booking.registration import Applicant, confirm_email, submit_registration
-
     event = make_event(
         capacity=1,
         starts_at=SPRING.astimezone(UTC),
         ends_at=(SPRING + timedelta(hours=3)).astimezone(UTC),
         online_url="https://video.example/r",
     )
-    tokens = []
-    for number in (1, 2):
-        registration = submit_registration(
-            session,
-            event,
-            Applicant(
-                municipality=f"Amt {number}",
-                state="05",
-                first_name="Jo",
-                last_name=f"Test {number}",
-                email=f"jo{number}@amt.example",
-            ),
-            utcnow(),
-        )
-        session.commit()
-        confirm_email(session, registration.token, utcnow())
-        session.commit()
-        tokens.append(registration.token)
+    tokens = [register(event).token for _ in (1, 2)]
     cancel_registration(session, tokens[0], utcnow())  # the second person is promoted
     session.commit()
     new_start = SPRING + timedelta(hours=1)
@@ -202,7 +183,7 @@ def test_radicale_stores_every_mailed_invite(session, radicale, collection, make
     programme.cancel_event(session, event.id, "Ausfall", utcnow())
     session.commit()
 
-    invites = [mail for mail in outbox(session) if mail.ics]
+    invites = [mail for mail in outbox() if mail.ics]
     assert [mail.kind for mail in invites] == [
         "confirmed",
         "cancelled",

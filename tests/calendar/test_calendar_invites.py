@@ -5,35 +5,14 @@ from __future__ import annotations
 from email.utils import parseaddr
 
 import icalendar
-from ical_consumers import BERLIN, assert_parsers_agree, assert_wire_format, outbox
+from ical_consumers import BERLIN, assert_parsers_agree, assert_wire_format
 from sqlalchemy import select
 
-from app.booking.registration import (
-    Applicant,
-    cancel_registration,
-    confirm_email,
-    submit_registration,
-)
+from app.booking.registration import cancel_registration
 from app.mail.delivery import deliver_due
 from app.models import OutboxMessage, RegistrationStatus, utcnow
 
 S = RegistrationStatus
-
-
-def register(session, event, number: int, **fields):
-    applicant = Applicant(
-        municipality=f"Gemeinde {number}",
-        state="09",
-        first_name="Kim",
-        last_name=f"Beispiel {number}",
-        email=f"kim{number}@kommune.example",
-        **fields,
-    )
-    registration = submit_registration(session, event, applicant, utcnow())
-    session.commit()
-    confirm_email(session, registration.token, utcnow())
-    session.commit()
-    return registration
 
 
 def only_event(ics: str):
@@ -42,7 +21,7 @@ def only_event(ics: str):
     return calendar, event
 
 
-def test_confirmed_mail_carries_a_request_invite_clients_accept(session, make_event):
+def test_confirmed_mail_carries_a_request_invite_clients_accept(make_event, register, outbox):
     event = make_event(
         title="Daten & Plattformen; Teil 1",
         venue="Rathaus Musterstadt",
@@ -50,8 +29,10 @@ def test_confirmed_mail_carries_a_request_invite_clients_accept(session, make_ev
         online_url="https://video.example/raum-42",
         mode="hybrid",
     )
-    registration = register(session, event, 1)
-    (mail,) = outbox(session, "confirmed")
+    registration = register(
+        event, first_name="Kim", last_name="Beispiel 1", email="kim1@kommune.example"
+    )
+    (mail,) = outbox("confirmed")
     assert mail.ics_method == "REQUEST"
     assert_wire_format(mail.ics)
     assert_parsers_agree(mail.ics)
@@ -84,12 +65,14 @@ def test_confirmed_mail_carries_a_request_invite_clients_accept(session, make_ev
     assert "nicht ausgewertet" in mail.body_text  # RSVP=FALSE, said in words
 
 
-def test_waitlisted_get_their_position_and_no_invite_until_promoted(session, make_event):
+def test_waitlisted_get_their_position_and_no_invite_until_promoted(
+    session, make_event, register, outbox
+):
     event = make_event(capacity=1, online_url="https://video.example/geheim")
-    first = register(session, event, 1)
-    waiting = register(session, event, 2)
+    first = register(event)
+    waiting = register(event, email="kim2@kommune.example")
     assert waiting.status == S.WAITLISTED
-    (waitlisted_mail,) = outbox(session, "waitlisted")
+    (waitlisted_mail,) = outbox("waitlisted")
     assert waitlisted_mail.recipient == "kim2@kommune.example"
     assert waitlisted_mail.ics == ""
     assert "Platz 1" in waitlisted_mail.body_text
@@ -97,7 +80,7 @@ def test_waitlisted_get_their_position_and_no_invite_until_promoted(session, mak
 
     cancel_registration(session, first.token, utcnow())
     session.commit()
-    (promoted,) = outbox(session, "promoted")
+    (promoted,) = outbox("promoted")
     assert promoted.recipient == "kim2@kommune.example"
     assert promoted.ics_method == "REQUEST"
     _, vevent = only_event(promoted.ics)
@@ -107,13 +90,15 @@ def test_waitlisted_get_their_position_and_no_invite_until_promoted(session, mak
     assert_parsers_agree(promoted.ics)
 
 
-def test_participant_cancel_sends_cancel_that_outranks_the_request(session, make_event):
+def test_participant_cancel_sends_cancel_that_outranks_the_request(
+    session, make_event, register, outbox
+):
     event = make_event(online_url="https://video.example/raum")
-    registration = register(session, event, 1)
-    (request_mail,) = outbox(session, "confirmed")
+    registration = register(event)
+    (request_mail,) = outbox("confirmed")
     cancel_registration(session, registration.token, utcnow())
     session.commit()
-    (cancel_mail,) = outbox(session, "cancelled")
+    (cancel_mail,) = outbox("cancelled")
     assert cancel_mail.ics_method == "CANCEL"
     assert_wire_format(cancel_mail.ics)
     assert_parsers_agree(cancel_mail.ics)
@@ -128,13 +113,13 @@ def test_participant_cancel_sends_cancel_that_outranks_the_request(session, make
     assert "video.example" not in cancel_mail.ics  # the link goes to confirmed people only
 
 
-def test_invite_travels_through_smtp_as_imip(session, make_event, smtp_server):
+def test_invite_travels_through_smtp_as_imip(session, make_event, register, smtp):
     event = make_event(online_url="https://video.example/raum")
-    registration = register(session, event, 1)
+    registration = register(event)
     report = deliver_due(session)
     assert report.sent == 2  # opt-in and confirmation
     row = session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "confirmed"))
-    (message,) = [m for m in smtp_server.messages if m["Message-ID"] == row.message_id]
+    (message,) = [m for m in smtp.messages if m["Message-ID"] == row.message_id]
 
     assert parseaddr(message["From"])[1] == "kts@startsmart.test"
     assert message.get_content_type() == "multipart/mixed"
@@ -159,13 +144,15 @@ def test_invite_travels_through_smtp_as_imip(session, make_event, smtp_server):
     assert vevent.start.astimezone(BERLIN) == event.starts_at.astimezone(BERLIN)
 
 
-def test_update_and_cancel_travel_through_smtp_with_their_method(session, make_event, smtp_server):
+def test_update_and_cancel_travel_through_smtp_with_their_method(
+    session, make_event, register, smtp
+):
     from datetime import timedelta
 
     from app.programme import changes as programme
 
     event = make_event()
-    registration = register(session, event, 1)
+    registration = register(event)
     new_start = event.starts_at + timedelta(hours=1)
     programme.update_event(
         session,
@@ -180,7 +167,7 @@ def test_update_and_cancel_travel_through_smtp_with_their_method(session, make_e
 
     def calendar_of(kind):
         row = session.scalar(select(OutboxMessage).where(OutboxMessage.kind == kind))
-        (message,) = [m for m in smtp_server.messages if m["Message-ID"] == row.message_id]
+        (message,) = [m for m in smtp.messages if m["Message-ID"] == row.message_id]
         alternative, attachment, *_inline_images = message.iter_parts()
         part = list(alternative.iter_parts())[-1]
         assert part.get_content_type() == "text/calendar"

@@ -7,13 +7,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from flask import current_app, g
+from flask import current_app
 
-from app.backoffice.accounts import create_user
 from app.core.laender import LAENDER
 from app.models import RegistrationStatus, utcnow
 
-PASSWORD = "ein-langes-testpasswort"
 # Words of German interface text; none of them is English or part of a proper name here.
 GERMAN = re.compile(
     r"\b(und|oder|der|die|das|nicht|Sie|Ihre?|Bitte|bitte|Uhr|Veranstaltung\w*|Anmeldung\w*|"
@@ -97,19 +95,12 @@ def test_form_with_errors_in_english(client, english_event):
     assert not german_words(response.text)
 
 
-def test_back_office_pages_in_english(client, session, english_event, make_registration):
+def test_back_office_pages_in_english(client, english_event, make_registration, make_user, log_in):
     event = english_event
     registration = make_registration(event, status=RegistrationStatus.CONFIRMED)
-    create_user(session, "admin@kts.example", PASSWORD, "admin", name="Ada Admin")
-    session.commit()
-    g.pop("_login_user", None)
+    admin = make_user(email="admin@kts.example", role="admin", name="Ada Admin")
     client.get("/admin/login?lang=en")
-    assert (
-        client.post(
-            "/admin/login", data={"email": "admin@kts.example", "password": PASSWORD}
-        ).status_code
-        == 302
-    )
+    assert log_in(client, admin.email).status_code == 302
     paths = [
         "/admin/events",
         f"/admin/events/{event.id}",

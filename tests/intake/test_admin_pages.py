@@ -4,25 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from flask import g
 from sqlalchemy import select
 
-from app.backoffice.accounts import create_user
 from app.intake.municipalities import find_or_create
 from app.models import ConsultationSlot, Municipality, PipelineStage
-
-PASSWORD = "richtig-langes-passwort"
-
-
-@pytest.fixture
-def orga_client(client, session):
-    create_user(session, "olga@kts.example", PASSWORD, "organiser", name="Olga Orga")
-    session.commit()
-    g.pop("_login_user", None)
-    response = client.post("/admin/login", data={"email": "olga@kts.example", "password": PASSWORD})
-    assert response.status_code == 302
-    return client
 
 
 def test_intake_back_office_needs_a_login(client, app):

@@ -5,13 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import icalendar
-from flask import g
 
-from app.backoffice.accounts import create_user
 from app.intake.consultation import book_slot, cancel_consultation
 from app.models import ExpressionOfInterest, InterestStatus
-
-PASSWORD = "richtig-langes-passwort"
 
 
 def organiser_feed_path(runner) -> str:
@@ -97,13 +93,8 @@ def test_main_navigation_leads_to_the_expression_of_interest(client):
     assert 'href="/interessensbekundung" aria-current="page"' in form
 
 
-def test_back_office_navigation_leads_to_the_intake(client, session):
-    create_user(session, "olga@kts.example", PASSWORD, "organiser", name="Olga Orga")
-    session.commit()
-    g.pop("_login_user", None)
-    client.post("/admin/login", data={"email": "olga@kts.example", "password": PASSWORD})
-
-    page = client.get("/admin/events").get_data(as_text=True)
+def test_back_office_navigation_leads_to_the_intake(orga_client):
+    page = orga_client.get("/admin/events").get_data(as_text=True)
 
     assert 'href="/admin/intake/"' in page
-    assert client.get("/admin/intake/").status_code == 200
+    assert orga_client.get("/admin/intake/").status_code == 200

@@ -7,54 +7,17 @@ from datetime import timedelta
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from app.booking.registration import (
-    Applicant,
-    cancel_registration,
-    confirm_email,
-    submit_registration,
-)
+from app.booking.registration import cancel_registration, submit_registration
 from app.mail.delivery import deliver_all_due, deliver_due, retry_delay
 from app.models import OutboxMessage, OutboxStatus, Registration, RegistrationStatus, utcnow
 
 
-def applicant(number: int, **fields) -> Applicant:
-    values = dict(
-        municipality=f"Musterstadt {number}",
-        state="09",
-        first_name="Erika",
-        last_name=f"Mustermann {number}",
-        email=f"erika{number}@kommune.example",
-    )
-    values.update(fields)
-    return Applicant(**values)
-
-
-def register(session, event, number: int, confirm: bool = False) -> Registration:
-    registration = submit_registration(session, event, applicant(number), utcnow())
-    session.commit()
-    if confirm:
-        confirm_email(session, registration.token, utcnow())
-        session.commit()
-    return registration
-
-
-def outbox(session) -> list[OutboxMessage]:
-    session.commit()  # end the read snapshot: other connections wrote
-    return session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-
-
-def test_registration_opt_in_mail_arrives_with_personal_link(client, session, make_event, smtp):
+def test_registration_opt_in_mail_arrives_with_personal_link(
+    client, session, make_event, form_data, outbox, smtp
+):
     event = make_event(title="KI in der Verwaltung")
     response = client.post(
-        f"/events/{event.slug}/register",
-        data={
-            "municipality": "Musterstadt",
-            "state": "09",
-            "first_name": "Erika",
-            "last_name": "Mustermann",
-            "email": "erika@musterstadt.example",
-            "consent": "y",
-        },
+        f"/events/{event.slug}/register", data=form_data(email="erika@musterstadt.example")
     )
     assert response.status_code == 302
     assert smtp.received == []  # nothing is sent inside the request in worker mode
@@ -64,10 +27,10 @@ def test_registration_opt_in_mail_arrives_with_personal_link(client, session, ma
     assert report.sent == 1
     [entry] = smtp.received
     registration = session.scalar(select(Registration))
-    [row] = outbox(session)
+    [row] = outbox()
     mail = entry.message
     assert entry.rcpt_tos == ["erika@musterstadt.example"]
-    assert mail["To"] == "erika@musterstadt.example"
+    assert mail["To"] == "Erika Mustermann <erika@musterstadt.example>"
     assert mail["From"] == "Start Smart KTS <kts@startsmart.test>"
     assert mail["Subject"] == "Bitte bestätigen Sie Ihre Anmeldung: KI in der Verwaltung"
     assert mail["Message-ID"] == row.message_id
@@ -81,28 +44,28 @@ def test_registration_opt_in_mail_arrives_with_personal_link(client, session, ma
     assert row.status == OutboxStatus.SENT and row.sent_at is not None
 
 
-def test_rolled_back_change_sends_no_mail(session, make_event, smtp):
+def test_rolled_back_change_sends_no_mail(session, make_event, make_applicant, outbox, smtp):
     event = make_event()
-    submit_registration(session, event, applicant(1), utcnow())
+    submit_registration(session, event, make_applicant(), utcnow())
     session.rollback()
 
     assert deliver_all_due(session).sent == 0
-    assert outbox(session) == []
+    assert outbox() == []
     assert smtp.received == []
 
 
 def test_server_down_keeps_mail_queued_then_delivers_each_exactly_once(
-    session, make_event, smtp_down
+    session, make_event, register, outbox, smtp_down
 ):
     event = make_event(capacity=10)
-    tokens = [register(session, event, n, confirm=True).token for n in range(3)]
-    assert len(outbox(session)) == 6  # opt-in and confirmation for each
+    tokens = [register(event, email=f"erika{n}@kommune.example").token for n in range(3)]
+    assert len(outbox()) == 6  # opt-in and confirmation for each
     start = utcnow()
 
     report = deliver_due(session, now=start)
 
     assert (report.sent, report.retried, report.failed) == (0, 6, 0)
-    for row in outbox(session):
+    for row in outbox():
         assert row.status == OutboxStatus.QUEUED
         assert row.attempts == 1
         assert "ConnectionRefused" in row.last_error
@@ -119,9 +82,9 @@ def test_server_down_keeps_mail_queued_then_delivers_each_exactly_once(
 
     assert report.sent == 6
     ids = smtp_down.handler.message_ids()
-    assert sorted(ids) == sorted(row.message_id for row in outbox(session))
+    assert sorted(ids) == sorted(row.message_id for row in outbox())
     assert len(set(ids)) == 6
-    assert all(row.status == OutboxStatus.SENT for row in outbox(session))
+    assert all(row.status == OutboxStatus.SENT for row in outbox())
     assert deliver_all_due(session, now=start + timedelta(days=1)).sent == 0
     assert len(smtp_down.received) == 6
     recipients = sorted(entry.rcpt_tos[0] for entry in smtp_down.received)
@@ -130,21 +93,21 @@ def test_server_down_keeps_mail_queued_then_delivers_each_exactly_once(
 
 
 def test_backoff_grows_and_delivery_gives_up_after_max_attempts(
-    app, session, make_event, smtp_down, monkeypatch
+    app, session, make_event, submit, outbox, smtp_down, monkeypatch
 ):
     monkeypatch.setitem(app.config, "MAIL_MAX_ATTEMPTS", 3)
     event = make_event()
-    registration = register(session, event, 1)
+    registration = submit(event)
     now = utcnow()
 
     delays = []
     for _ in range(3):
         deliver_due(session, now=now)
-        [row] = outbox(session)
+        [row] = outbox()
         delays.append(row.next_attempt_at - now)
         now = row.next_attempt_at
 
-    [row] = outbox(session)
+    [row] = outbox()
     assert row.status == OutboxStatus.FAILED
     assert row.attempts == 3
     assert delays[0] == timedelta(seconds=30) and delays[1] == timedelta(seconds=60)
@@ -158,30 +121,32 @@ def test_retry_delay_doubles_and_is_capped_at_an_hour():
     assert retry_delay(30) == timedelta(hours=1)
 
 
-def test_refused_message_is_retried_with_the_same_message_id(session, make_event, smtp):
+def test_refused_message_is_retried_with_the_same_message_id(
+    session, make_event, submit, outbox, smtp
+):
     event = make_event()
-    register(session, event, 1)
+    submit(event)
     smtp.handler.refuse_next = 1
     start = utcnow()
 
     first = deliver_due(session, now=start)
-    [row] = outbox(session)
+    [row] = outbox()
     assert "451" in row.last_error and row.status == OutboxStatus.QUEUED
     second = deliver_due(session, now=start + retry_delay(1))
 
     assert (first.retried, second.sent) == (1, 1)
     [refused] = smtp.handler.refused
     [accepted] = smtp.received
-    [row] = outbox(session)
+    [row] = outbox()
     assert refused.message["Message-ID"] == accepted.message["Message-ID"] == row.message_id
     assert row.last_error == ""  # cleared once sent
     assert row.attempts == 2 and row.status == OutboxStatus.SENT
 
 
-def test_one_rejected_recipient_does_not_hold_back_the_others(session, make_event, smtp):
+def test_one_rejected_recipient_does_not_hold_back_the_others(session, make_event, submit, smtp):
     event = make_event()
-    register(session, event, 1)
-    register(session, event, 2)
+    submit(event)
+    submit(event, email="erika2@kommune.example")
     smtp.handler.refuse_next = 1
 
     report = deliver_due(session)
@@ -199,9 +164,9 @@ def calendar_parts(mail):
     return alternative, attachment
 
 
-def test_confirmation_is_an_imip_request_with_attachment(session, make_event, smtp_down):
+def test_confirmation_is_an_imip_request_with_attachment(session, make_event, register, smtp_down):
     event = make_event(title="Datenstrategie kompakt")
-    registration = register(session, event, 1, confirm=True)
+    registration = register(event, email="erika1@kommune.example")
     start = utcnow()
     deliver_due(session, now=start)  # server down: the invitation waits for a retry
     smtp_down.start()
@@ -232,9 +197,9 @@ def test_confirmation_is_an_imip_request_with_attachment(session, make_event, sm
     assert f"/r/{registration.token}" in str(vevent["DESCRIPTION"])
 
 
-def test_cancelling_a_confirmed_seat_sends_an_imip_cancel(session, make_event, smtp):
+def test_cancelling_a_confirmed_seat_sends_an_imip_cancel(session, make_event, register, smtp):
     event = make_event()
-    registration = register(session, event, 1, confirm=True)
+    registration = register(event)
     cancel_registration(session, registration.token, utcnow())
     session.commit()
 
@@ -248,9 +213,9 @@ def test_cancelling_a_confirmed_seat_sends_an_imip_cancel(session, make_event, s
     assert attachment.get_filename() == "invite.ics"
 
 
-def test_opt_in_mail_has_no_calendar(session, make_event, smtp):
+def test_opt_in_mail_has_no_calendar(session, make_event, submit, smtp):
     event = make_event()
-    register(session, event, 1)
+    submit(event)
 
     deliver_all_due(session)
 

@@ -9,15 +9,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.core.audit import record, snapshot
-from app.intake.interest import confirm_interest, submit_interest
 from app.mail.outbox import MailContent, enqueue
 from app.models import (
     AuditEntry,
     ExpressionOfInterest,
     Registration,
     RegistrationStatus,
-    SizeClass,
-    StrategyStage,
     utcnow,
 )
 
@@ -108,38 +105,15 @@ def test_anonymise_reads_the_retention_period_from_the_configuration(
 # --- access and erasure in the back office --------------------------------------------------
 
 
-def make_interest(session, email):
-    from app.intake.interest import InterestApplication
-
-    interest = submit_interest(
-        session,
-        InterestApplication(
-            municipality="Bamberg",
-            state="09",
-            size_class=SizeClass.FROM_5K,
-            strategy_stage=StrategyStage.NO_STRATEGY,
-            first_name="Paula",
-            last_name="Person",
-            email=email,
-            role="Digitalisierung",
-        ),
-        utcnow(),
-    )
-    session.commit()
-    confirm_interest(session, interest.token, utcnow())
-    session.commit()
-    return interest
-
-
 def test_search_and_export_everything_stored_about_an_address(
-    orga_client, session, make_event, make_registration, audit_entries
+    orga_client, session, make_event, make_registration, make_interest, audit_entries
 ):
     event = make_event(title="Kick-off Nord")
     registration = make_registration(
         event, S.CONFIRMED, first_name="Paula", email="Paula@Kommune.example"
     )
     mail_to(session, registration)
-    make_interest(session, "paula@kommune.example")
+    make_interest(municipality="Bamberg", last_name="Person", email="paula@kommune.example")
     make_registration(event, S.CONFIRMED, email="someone.else@kommune.example")
 
     found = orga_client.post("/admin/privacy", data={"email": "PAULA@kommune.example"})
@@ -168,7 +142,14 @@ def test_search_and_export_everything_stored_about_an_address(
 
 
 def test_erasure_cancels_upcoming_seats_anonymises_and_is_audited(
-    orga_client, organiser, session, make_event, make_registration, outbox, audit_entries
+    orga_client,
+    organiser,
+    session,
+    make_event,
+    make_registration,
+    make_interest,
+    outbox,
+    audit_entries,
 ):
     upcoming = make_event(capacity=1)
     past = ended_months_ago(make_event, 2)
@@ -178,7 +159,7 @@ def test_erasure_cancels_upcoming_seats_anonymises_and_is_audited(
         past, S.CONFIRMED, email="erika@kommune.example", attendance="attended"
     )
     mail_to(session, seat)
-    interest = make_interest(session, "erika@kommune.example")
+    interest = make_interest(municipality="Bamberg", email="erika@kommune.example")
 
     refused = orga_client.post("/admin/privacy/erase", data={"email": "erika@kommune.example"})
     assert refused.status_code == 422

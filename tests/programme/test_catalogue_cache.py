@@ -8,7 +8,6 @@ import pytest
 from flask_babel import refresh
 from sqlalchemy import event as sa_event
 
-from app.booking.registration import Applicant, confirm_email, submit_registration
 from app.extensions import db
 from app.models import Event, utcnow
 from app.programme.catalogue_cache import catalogue_version, page_cache
@@ -38,27 +37,11 @@ def statements_during(client, url: str) -> tuple[int, bytes]:
     return len(statements), response.data
 
 
-def book(session, event_id: int, number: int):
-    registration = submit_registration(
-        session,
-        session.get(Event, event_id),
-        Applicant(
-            municipality=f"Gemeinde {number}",
-            state="09",
-            first_name="Alex",
-            last_name="Muster",
-            email=f"p{number}@kommune.example",
-        ),
-        utcnow(),
-    )
-    session.commit()
-    confirm_email(session, registration.token, utcnow())
-    session.commit()
-
-
 @pytest.mark.usefixtures("cache_on")
 @pytest.mark.parametrize("url", ["/", "/events/letzter-platz", "/api/v1/events"])
-def test_second_visit_is_served_from_cache_and_seats_stay_fresh(client, session, make_event, url):
+def test_second_visit_is_served_from_cache_and_seats_stay_fresh(
+    client, session, make_event, register, url
+):
     event_id = make_event(slug="letzter-platz", title="Letzter Platz", capacity=1).id
 
     first_count, first = statements_during(client, url)
@@ -69,7 +52,8 @@ def test_second_visit_is_served_from_cache_and_seats_stay_fresh(client, session,
     full = b'"seats_left":0' if url.startswith("/api/") else b"Warteliste"
     assert full not in first.replace(b" ", b"")
 
-    book(session, event_id, 1)  # takes the last seat: the booking bumps event.updated_at
+    # Takes the last seat: the booking bumps event.updated_at.
+    register(session.get(Event, event_id), at=utcnow())
 
     _count, after = statements_during(client, url)
     assert full in after.replace(b" ", b"")

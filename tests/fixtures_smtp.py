@@ -88,6 +88,10 @@ class SmtpServer:
     def received(self) -> list[Received]:
         return self.handler.received
 
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        return [entry.message for entry in self.handler.received]
+
 
 @pytest.fixture
 def smtp_port(app, monkeypatch) -> int:
