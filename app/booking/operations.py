@@ -1,4 +1,5 @@
-"""What organisers do to events and registrations, as domain functions taking a session.
+"""What organisers do to registrations (promote, cancel, move, enter by phone, check in), as
+domain functions taking a session.
 
 Each function that touches seats begins a write transaction and locks the event row, like the
 booking code it reuses, records an audit entry in the same transaction, and leaves the commit
@@ -7,8 +8,6 @@ to the caller.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -18,21 +17,24 @@ from app.booking import notify
 from app.booking.allocation import (
     Allocation,
     allocate_seat,
-    fill_free_seats,
     lock_event,
     seats_held,
     waitlist_position,
 )
 from app.booking.errors import BookingError, DuplicateRegistration
-from app.booking.registration import Applicant, active_registration, new_registration
+from app.booking.registration import (
+    Applicant,
+    active_registration,
+    cancel_registration,
+    cancel_under_lock,
+    new_registration,
+)
 from app.booking.status import change_status
 from app.core.audit import record, snapshot
 from app.core.database import begin_write
-from app.models import Event, EventStatus, Registration, RegistrationStatus, User
+from app.models import Attendance, Event, Registration, RegistrationStatus, User
 
 S = RegistrationStatus
-ATTENDED = "attended"
-NO_SHOW = "no_show"
 
 
 class EventFull(BookingError):
@@ -51,70 +53,6 @@ class SameEvent(BookingError):
     pass
 
 
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
-    text = text.encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:100] or "veranstaltung"
-
-
-def unique_slug(session: Session, title: str) -> str:
-    base = slugify(title)
-    taken = set(session.scalars(select(Event.slug).where(Event.slug.like(f"{base}%"))))
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
-def create_event(session: Session, actor: User | None, fields: dict, now: datetime) -> Event:
-    """A new event, always as a draft: it is published by a separate, deliberate step."""
-    topics = fields.pop("topics", [])
-    event = Event(
-        **fields,
-        slug=unique_slug(session, fields["title"]),
-        status=EventStatus.DRAFT,
-        created_at=now,
-        updated_at=now,
-    )
-    event.topics = list(topics)
-    session.add(event)
-    session.flush()
-    record(session, actor, "event.created", event, {}, snapshot(event))
-    return event
-
-
-def duplicate_event(session: Session, actor: User | None, event_id: int, now: datetime) -> Event:
-    """A draft copy of an event (same texts, place and rules) to schedule another date."""
-    source = session.get(Event, event_id)
-    copied = {
-        name: getattr(source, name)
-        for name in (
-            "format",
-            "summary",
-            "description",
-            "starts_at",
-            "ends_at",
-            "mode",
-            "venue",
-            "address",
-            "online_url",
-            "capacity",
-            "max_per_municipality",
-            "registration_opens_at",
-            "registration_closes_at",
-            "waitlist_mode",
-            "offer_hours",
-            "priority_newcomers",
-            "model_projects",
-        )
-    }
-    copied["title"] = f"{source.title} (Kopie)"
-    copied["topics"] = list(source.topics)
-    event = create_event(session, actor, copied, now)
-    record(session, actor, "event.duplicated", event, {"source_id": source.id}, {})
-    return event
-
-
 def registration_counts(session: Session, event_id: int) -> dict[str, int]:
     """Registrations per status plus attended and no-show, for an event's overview."""
     counts = {status.value: 0 for status in S}
@@ -130,8 +68,7 @@ def registration_counts(session: Session, event_id: int) -> dict[str, int]:
         .where(Registration.event_id == event_id, Registration.attendance.is_not(None))
         .group_by(Registration.attendance)
     )
-    counts[ATTENDED] = 0
-    counts[NO_SHOW] = 0
+    counts.update({mark.value: 0 for mark in Attendance})
     for value, number in attendance:
         counts[value] = number
     return counts
@@ -174,8 +111,6 @@ def promote_out_of_order(
 def cancel_on_behalf(
     session: Session, actor: User | None, registration_id: int, reason: str, now: datetime
 ) -> Registration:
-    from app.booking.registration import cancel_registration
-
     registration = session.get(Registration, registration_id)
     before = snapshot(registration)
     token = registration.token
@@ -249,14 +184,7 @@ def move_registration(
         role=registration.role,
         language=registration.language,
     )
-    held_seat = registration.holds_seat
-    was_confirmed = registration.status == S.CONFIRMED
-    change_status(registration, S.CANCELLED, now)
-    source.updated_at = now
-    session.flush()
-    notify.cancelled(session, registration, was_confirmed=was_confirmed)
-    if held_seat:
-        fill_free_seats(session, source, now)
+    cancel_under_lock(session, source, registration, now)
     moved = _new_registration(target, applicant, now)
     moved.consent_at = registration.consent_at
     session.add(moved)
@@ -298,17 +226,21 @@ def resend_mail(session: Session, actor: User | None, registration_id: int) -> s
 
 
 def set_attendance(
-    session: Session, actor: User | None, registration_id: int, value: str | None, now: datetime
+    session: Session,
+    actor: User | None,
+    registration_id: int,
+    value: Attendance | None,
+    now: datetime,
 ) -> Registration:
     """Mark attended or no-show at the door; None undoes the mark."""
-    if value not in (ATTENDED, NO_SHOW, None):
-        raise ValueError(value)
+    if value is not None:
+        value = Attendance(value)  # ValueError for anything but a mark
     registration = session.get(Registration, registration_id)
     if registration.status != S.CONFIRMED and value is not None:
         raise NotCheckable()
     before = {"attendance": registration.attendance}
     registration.attendance = value
-    registration.checked_in_at = now if value == ATTENDED else None
+    registration.checked_in_at = now if value == Attendance.ATTENDED else None
     action = "registration.checkin_undone" if value is None else f"registration.{value}"
     record(session, actor, action, registration, before, {"attendance": value})
     return registration

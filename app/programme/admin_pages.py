@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,16 +14,17 @@ from sqlalchemy import select
 from app.backoffice.guard import backoffice_blueprint
 from app.booking.allocation import waitlist
 from app.booking.errors import BookingError, CapacityBelowConfirmed
-from app.booking.operations import create_event, duplicate_event, registration_counts, slugify
-from app.booking.registration import set_capacity
-from app.core.audit import diff, entries_for_event, record, snapshot
+from app.booking.operations import registration_counts
+from app.core.audit import entries_for_event, record
 from app.core.forms import ButtonForm
 from app.core.timezone import to_local, to_utc
 from app.extensions import db
-from app.models import Event, EventFormat, EventMode, EventStatus, Topic, WaitlistMode, utcnow
+from app.models import Event, EventFormat, EventMode, EventStatus, WaitlistMode, utcnow
 from app.models.event import ModelProjectPolicy
 from app.programme import changes as programme
 from app.programme.catalogue import all_topics, seat_info
+from app.programme.event_input import resolve_topics
+from app.programme.events import create_event, duplicate_event
 from app.programme.forms import CancelEventForm, EventForm
 
 bp = backoffice_blueprint("programme_admin", __name__)
@@ -59,22 +61,6 @@ def _topic_choices(form: EventForm) -> None:
     form.topics.choices = [(topic.id, topic.name) for topic in all_topics(db.session)]
 
 
-def _chosen_topics(form: EventForm) -> list[Topic]:
-    chosen = [db.session.get(Topic, topic_id) for topic_id in form.topics.data or []]
-    topics = [topic for topic in chosen if topic is not None]
-    for name in (form.new_topics.data or "").split(","):
-        name = name.strip()[:80]
-        if not name:
-            continue
-        topic = db.session.scalar(select(Topic).where(Topic.name == name))
-        if topic is None:
-            topic = Topic(name=name, slug=slugify(name))
-            db.session.add(topic)
-        if topic not in topics:
-            topics.append(topic)
-    return topics
-
-
 def _form_values(form: EventForm) -> dict:
     values = {name: (getattr(form, name).data or "").strip() for name in PLAIN_FIELDS}
     values.update({name: to_utc(getattr(form, name).data) for name in TIME_FIELDS})
@@ -95,14 +81,13 @@ def event_create():
     form = EventForm()
     _topic_choices(form)
     if form.validate_on_submit():
-        values = _form_values(form)
-        values.update(capacity=form.capacity.data, topics=_chosen_topics(form))
-        event = create_event(db.session, current_user, values, utcnow())
+        values = dict(_form_values(form), capacity=form.capacity.data)
+        topics = resolve_topics(db.session, form.topics.data or [], form.new_topics.data or "")
+        event = create_event(db.session, current_user, values, utcnow(), topics)
         db.session.commit()
         flash(_("Die Veranstaltung wurde als Entwurf angelegt."), "success")
         return redirect(url_for("programme_admin.event_detail", event_id=event.id))
-    status = 422 if form.errors else 200
-    return render_template("admin/event_form.html", form=form, event=None), status
+    return _form_page(form, None, 422 if form.errors else 200)
 
 
 @bp.get("/events/<int:event_id>")
@@ -120,89 +105,85 @@ def event_detail(event_id: int):
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 def event_edit(event_id: int):
     event = db.get_or_404(Event, event_id)
-    form = EventForm(obj=event) if request.method == "GET" else EventForm()
-    _topic_choices(form)
-    if request.method == "GET":
-        form.format.data = event.format.value
-        form.mode.data = event.mode.value
-        form.waitlist_mode.data = event.waitlist_mode.value
-        form.model_projects.data = event.model_projects.value
-        form.topics.data = [topic.id for topic in event.topics]
-        for name in TIME_FIELDS:
-            getattr(form, name).data = to_local(getattr(event, name))
-    if form.validate_on_submit():
-        now = utcnow()
-        before = snapshot(event)
-        if form.capacity.data != event.capacity:
-            try:
-                promoted = set_capacity(db.session, event.id, form.capacity.data, now)
-            except CapacityBelowConfirmed as error:
-                db.session.rollback()
-                form.capacity.errors.append(
-                    _(
-                        "%(held)d Plätze sind bereits vergeben. Die Kapazität kann nicht "
-                        "darunter sinken; stornieren Sie zuerst Anmeldungen.",
-                        held=error.confirmed,
-                    )
-                )
-                return render_template("admin/event_form.html", form=form, event=event), 422
-            record(
-                db.session,
-                current_user,
-                "event.capacity_changed",
-                event,
-                {"capacity": before["capacity"]},
-                {"capacity": event.capacity, "promoted": [r.id for r in promoted]},
-            )
-            db.session.commit()
-            if promoted:
-                flash(
-                    ngettext(
-                        "%(num)d Person ist von der Warteliste nachgerückt.",
-                        "%(num)d Personen sind von der Warteliste nachgerückt.",
-                        len(promoted),
-                    ),
-                    "success",
-                )
-        values = _form_values(form)
-        changes = {k: v for k, v in values.items() if getattr(event, k) != v}
-        if changes:
-            try:
-                programme.update_event(
-                    db.session,
-                    event.id,
-                    changes,
-                    now,
-                    notify_description=form.notify_description.data,
-                )
-            except BookingError:
-                db.session.rollback()
-                flash(
-                    _(
-                        "Die Änderungen konnten nicht gespeichert werden: Eine abgesagte "
-                        "Veranstaltung lässt sich nicht mehr bearbeiten."
-                    ),
-                    "error",
-                )
-                return render_template("admin/event_form.html", form=form, event=event), 422
-        event = db.session.get(Event, event_id)
-        topics = _chosen_topics(form)
-        if [t.id for t in topics] != [t.id for t in event.topics] or any(
-            t.id is None for t in topics
-        ):
-            event.topics = topics
-            event.updated_at = now
-        db.session.flush()
-        old, new = diff(before, snapshot(event))
-        old.pop("capacity", None)
-        new.pop("capacity", None)
-        if old or new:
-            record(db.session, current_user, "event.updated", event, old, new)
-        db.session.commit()
-        flash(_("Die Änderungen sind gespeichert."), "success")
-        return redirect(url_for("programme_admin.event_detail", event_id=event.id))
-    status = 422 if form.errors else 200
+    form = _edit_form(event)
+    if not form.validate_on_submit():
+        return _form_page(form, event, 422 if form.errors else 200)
+    now = utcnow()
+    # The capacity is committed on its own, before the other changes are tried.
+    if form.capacity.data != event.capacity and not _save_capacity(form, event.id, now):
+        return _form_page(form, event, 422)
+    edit = programme.EventEdit(
+        values=_form_values(form),
+        topic_ids=form.topics.data or [],
+        new_topics=form.new_topics.data or "",
+        notify_description=form.notify_description.data,
+    )
+    try:
+        programme.edit_event(db.session, current_user, event.id, edit, now)
+    except BookingError:
+        db.session.rollback()
+        flash(
+            _(
+                "Die Änderungen konnten nicht gespeichert werden: Eine abgesagte "
+                "Veranstaltung lässt sich nicht mehr bearbeiten."
+            ),
+            "error",
+        )
+        return _form_page(form, event, 422)
+    db.session.commit()
+    flash(_("Die Änderungen sind gespeichert."), "success")
+    return redirect(url_for("programme_admin.event_detail", event_id=event_id))
+
+
+def _form_page(form: EventForm, event: Event | None, status: int):
     return render_template("admin/event_form.html", form=form, event=event), status
+
+
+def _edit_form(event: Event) -> EventForm:
+    """The edit form: filled from the event on GET, from the request on POST."""
+    if request.method != "GET":
+        form = EventForm()
+        _topic_choices(form)
+        return form
+    form = EventForm(obj=event)
+    _topic_choices(form)
+    form.format.data = event.format.value
+    form.mode.data = event.mode.value
+    form.waitlist_mode.data = event.waitlist_mode.value
+    form.model_projects.data = event.model_projects.value
+    form.topics.data = [topic.id for topic in event.topics]
+    for name in TIME_FIELDS:
+        getattr(form, name).data = to_local(getattr(event, name))
+    return form
+
+
+def _save_capacity(form: EventForm, event_id: int, now: datetime) -> bool:
+    """Change the capacity and commit; False (with the field error) when seats are taken."""
+    try:
+        promoted = programme.change_capacity(
+            db.session, current_user, event_id, form.capacity.data, now
+        )
+    except CapacityBelowConfirmed as error:
+        db.session.rollback()
+        form.capacity.errors.append(
+            _(
+                "%(held)d Plätze sind bereits vergeben. Die Kapazität kann nicht "
+                "darunter sinken; stornieren Sie zuerst Anmeldungen.",
+                held=error.confirmed,
+            )
+        )
+        return False
+    db.session.commit()
+    if promoted:
+        flash(
+            ngettext(
+                "%(num)d Person ist von der Warteliste nachgerückt.",
+                "%(num)d Personen sind von der Warteliste nachgerückt.",
+                len(promoted),
+            ),
+            "success",
+        )
+    return True
 
 
 def _button_or_400() -> None:

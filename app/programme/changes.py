@@ -1,12 +1,14 @@
 """Changing the programme: editing, publishing and cancelling events, and telling participants.
 
-Owned by the calendar work (issue 3); the back office (issue 4) calls these functions. Like the
-booking code, each function begins a write transaction, locks the event row and flushes; the
-caller commits (and with it the queued mail), or rolls back on a ProgrammeError.
+The back office and the calendar code call these functions. Like the booking code, each
+function begins a write transaction, locks the event row and flushes; the caller commits (and
+with it the queued mail), or rolls back on a ProgrammeError.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -15,7 +17,9 @@ from sqlalchemy.orm import Session
 from app.booking.allocation import fill_free_seats, lock_event
 from app.booking.compose import compose
 from app.booking.errors import BookingError
+from app.booking.registration import set_capacity
 from app.booking.status import change_status
+from app.core.audit import diff, record, snapshot
 from app.core.database import begin_write
 from app.core.urls import external_url
 from app.mail.outbox import enqueue
@@ -25,7 +29,9 @@ from app.models import (
     EventStatus,
     Registration,
     RegistrationStatus,
+    User,
 )
+from app.programme.event_input import resolve_topics
 
 # Fields whose change sends every confirmed participant an updated invite (SEQUENCE + 1).
 NOTIFYING_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_url", "mode")
@@ -48,6 +54,17 @@ EDITABLE_FIELDS = frozenset(
         "model_projects",
     )
 )
+
+
+@dataclass(frozen=True)
+class EventEdit:
+    """What the edit form says: new column values, the topics ticked and named, and whether a
+    change of wording should be sent to participants too."""
+
+    values: dict
+    topic_ids: Sequence[int] = ()
+    new_topics: str = ""
+    notify_description: bool = False
 
 
 class ProgrammeError(BookingError):
@@ -123,7 +140,7 @@ def update_event(
         )
         if notify:
             for registration in _registrations(session, event.id, [RegistrationStatus.CONFIRMED]):
-                # A higher SEQUENCE, or calendars ignore the update (ICAL.md 12).
+                # A higher SEQUENCE, or calendars ignore the update (RFC 5545 3.8.7.4).
                 registration.invite_sequence += 1
                 _send(
                     session, "updated", registration, "REQUEST", changed=changed, previous=previous
@@ -133,6 +150,52 @@ def update_event(
             fill_free_seats(session, event, now)
     session.flush()
     return changed
+
+
+def change_capacity(
+    session: Session, actor: User | None, event_id: int, capacity: int, now: datetime
+) -> list[Registration]:
+    """Set the capacity and audit it; returns who was promoted from the waiting list.
+
+    Below the seats already held raises CapacityBelowConfirmed (the caller rolls back).
+    """
+    event = session.get(Event, event_id)
+    before = {"capacity": event.capacity}
+    promoted = set_capacity(session, event_id, capacity, now)
+    after = {"capacity": event.capacity, "promoted": [r.id for r in promoted]}
+    record(session, actor, "event.capacity_changed", event, before, after)
+    return promoted
+
+
+def edit_event(
+    session: Session,
+    actor: User | None,
+    event_id: int,
+    edit: EventEdit,
+    now: datetime,
+) -> Event:
+    """Apply the organiser's edit form (all but the capacity) and audit it as ``event.updated``.
+
+    Changed fields go through ``update_event`` (which tells participants); topics named for the
+    first time are added. A ProgrammeError leaves the session for the caller to roll back.
+    """
+    event = session.get(Event, event_id)
+    before = snapshot(event)
+    changes = {k: v for k, v in edit.values.items() if getattr(event, k) != v}
+    if changes:
+        update_event(session, event_id, changes, now, notify_description=edit.notify_description)
+    event = session.get(Event, event_id)
+    topics = resolve_topics(session, edit.topic_ids, edit.new_topics)
+    if [t.id for t in topics] != [t.id for t in event.topics] or any(t.id is None for t in topics):
+        event.topics = topics
+        event.updated_at = now
+    session.flush()
+    old, new = diff(before, snapshot(event))
+    old.pop("capacity", None)  # change_capacity has its own entry
+    new.pop("capacity", None)
+    if old or new:
+        record(session, actor, "event.updated", event, old, new)
+    return event
 
 
 def cancel_event(session: Session, event_id: int, reason: str, now: datetime) -> None:

@@ -28,11 +28,11 @@ from app.programme.event_input import (
     BERLIN,
     InvalidEventInput,
     add_topic,
-    create_event,
     parse_event,
     rename_topic,
     topics_by_name,
 )
+from app.programme.events import create_event
 
 # Columns of the import file (documented in the README); topics are separated by ";".
 CSV_COLUMNS = (
@@ -90,7 +90,7 @@ def add_command(event_format, topics, draft, waitlist_mode, **options) -> None:
         draft_event = parse_event(values, topics, topics_by_name(db.session))
     except InvalidEventInput as exc:
         raise click.ClickException("; ".join(exc.problems)) from None
-    event = create_event(db.session, draft_event)
+    event = create_event(db.session, None, draft_event.fields, utcnow(), draft_event.topics)
     db.session.commit()
     click.echo(event.slug)
 
@@ -162,10 +162,10 @@ def import_command(file: Path) -> None:
     if problems:
         _fail(file, problems)
 
-    taken: set[str] = set()
+    now = utcnow()
     with click.progressbar(drafts, label="Importing", file=sys.stderr) as bar:
         for draft in bar:
-            create_event(db.session, draft, taken)
+            create_event(db.session, None, draft.fields, now, draft.topics)
     db.session.commit()
     click.echo(f"Imported {len(drafts)} events from {file}.")
 

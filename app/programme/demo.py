@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,6 +25,7 @@ from app.models import (
     WaitlistMode,
 )
 from app.programme.event_input import BERLIN, slugify
+from app.programme.events import create_event
 
 TOPICS = (
     "Strategie",
@@ -340,45 +340,47 @@ def demo_registrations(event: Event, spec: DemoEvent, now: datetime) -> list[Reg
     return registrations
 
 
+def demo_fields(spec: DemoEvent, number: int, today: date) -> dict:
+    """The Event columns of one demo event; ``number`` gives online events their own room."""
+    starts_at = event_start(spec, today)
+    return {
+        "title": spec.title,
+        "format": spec.format,
+        "summary": spec.summary,
+        "description": spec.summary
+        + "\n\nDie Teilnahme ist kostenfrei. Die Veranstaltung richtet sich an Kommunen, "
+        "die nicht als Modellprojekt Smart Cities gefördert werden.",
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=spec.hours),
+        "mode": spec.mode,
+        "venue": spec.venue,
+        "address": spec.address,
+        "online_url": f"https://konferenz.startsmart.example/raum-{number + 1}"
+        if spec.mode != IN_PERSON
+        else "",
+        "capacity": spec.capacity,
+        "max_per_municipality": spec.per_municipality,
+        "status": spec.status,
+        "waitlist_mode": spec.waitlist_mode,
+    }
+
+
 def seed_demo(session: Session, now: datetime) -> int:
     """Add the demo topics and those demo events whose slug is still free; returns how many."""
     topics = ensure_topics(session)
     existing = set(session.scalars(select(Event.slug)))
     today = now.astimezone(BERLIN).date()
-    offer_hours = current_app.config.get("OFFER_HOURS_DEFAULT", 48)
     added = 0
     for number, spec in enumerate(EVENTS):
-        slug = slugify(spec.title)
-        if slug in existing:
+        if slugify(spec.title) in existing:
             continue
-        starts_at = event_start(spec, today)
-        event = Event(
-            slug=slug,
-            title=spec.title,
-            format=spec.format,
-            summary=spec.summary,
-            description=spec.summary
-            + "\n\nDie Teilnahme ist kostenfrei. Die Veranstaltung richtet sich an Kommunen, "
-            "die nicht als Modellprojekt Smart Cities gefördert werden.",
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=spec.hours),
-            mode=spec.mode,
-            venue=spec.venue,
-            address=spec.address,
-            online_url=f"https://konferenz.startsmart.example/raum-{number + 1}"
-            if spec.mode != IN_PERSON
-            else "",
-            capacity=spec.capacity,
-            max_per_municipality=spec.per_municipality,
-            status=spec.status,
-            waitlist_mode=spec.waitlist_mode,
-            offer_hours=offer_hours,
-            cancel_reason="",
-            created_at=now,
-            updated_at=now,
-            topics=[topics[name] for name in spec.topics],
+        event = create_event(
+            session,
+            None,
+            demo_fields(spec, number, today),
+            now,
+            [topics[name] for name in spec.topics],
         )
-        session.add(event)
         session.add_all(demo_registrations(event, spec, now))
         added += 1
     return added

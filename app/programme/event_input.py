@@ -1,4 +1,5 @@
-"""Turning an organiser's input (command-line options, CSV rows) into new events.
+"""Turning an organiser's input (command-line options, CSV rows, topic names) into checked
+values for new events and topics; ``app.programme.events`` stores the events.
 
 Everything arrives as text; ``parse_event`` checks it all at once and reports every problem,
 so that an import can refuse a whole file before anything is stored.
@@ -13,11 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Event, EventFormat, EventMode, EventStatus, Topic, WaitlistMode, utcnow
+from app.models import EventFormat, EventMode, EventStatus, Topic, WaitlistMode
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LOCAL_TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -52,22 +52,6 @@ def slugify(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug[:SLUG_MAX_LENGTH].rstrip("-") or "veranstaltung"
-
-
-def unique_slug(session: Session, title: str, taken: set[str] | None = None) -> str:
-    """A slug for ``title`` used neither in the database nor in ``taken`` (which it joins)."""
-    taken = taken if taken is not None else set()
-    base = slugify(title)
-    existing = set(
-        session.scalars(
-            select(Event.slug).where((Event.slug == base) | Event.slug.startswith(base + "-"))
-        )
-    )
-    slug, number = base, 2
-    while slug in existing or slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    taken.add(slug)
-    return slug
 
 
 def parse_local_time(text: str) -> datetime:
@@ -111,78 +95,89 @@ def _whole_number(value: str, name: str, problems: list[str], required: bool) ->
     return int(value)
 
 
-def parse_event(
-    values: Mapping[str, str | None],
-    topic_names: Iterable[str],
-    known_topics: dict[str, Topic],
-) -> EventDraft:
-    """Check organiser input given as text; raise InvalidEventInput with every problem found.
+def _text(values: Mapping[str, str | None], key: str) -> str:
+    return (values.get(key) or "").strip()
 
-    Keys of ``values``: title, format, start, end, capacity, per_municipality, mode, venue,
-    address, online_link, summary, description, status, waitlist_mode.
-    """
-    problems: list[str] = []
 
-    def text(key: str) -> str:
-        return (values.get(key) or "").strip()
-
-    title = text("title")
+def _title_and_format(values, problems: list[str]) -> dict:
+    title = _text(values, "title")
     if not title:
         problems.append("title is required")
     event_format = None
-    if text("format"):
-        event_format = _choice(EventFormat, text("format"), "format", problems)
+    if _text(values, "format"):
+        event_format = _choice(EventFormat, _text(values, "format"), "format", problems)
     else:
         problems.append("format is required")
-    starts_at = ends_at = None
+    return {"title": title, "format": event_format}
+
+
+def _times(values, problems: list[str]) -> dict:
+    moments = {}
     for key in ("start", "end"):
-        if not text(key):
+        if not _text(values, key):
             problems.append(f"{key} is required")
             continue
         try:
-            moment = parse_local_time(text(key))
+            moments[key] = parse_local_time(_text(values, key))
         except ValueError as exc:
             problems.append(f"{key}: {exc}")
-            continue
-        if key == "start":
-            starts_at = moment
-        else:
-            ends_at = moment
+    starts_at, ends_at = moments.get("start"), moments.get("end")
     if starts_at and ends_at and ends_at <= starts_at:
         problems.append("end must be after start")
-    capacity = _whole_number(text("capacity"), "capacity", problems, required=True)
+    return {"starts_at": starts_at, "ends_at": ends_at}
+
+
+def _seats(values, problems: list[str]) -> dict:
+    capacity = _whole_number(_text(values, "capacity"), "capacity", problems, required=True)
     per_municipality = _whole_number(
-        text("per_municipality"), "per_municipality", problems, required=False
+        _text(values, "per_municipality"), "per_municipality", problems, required=False
     )
     if capacity and per_municipality and per_municipality > capacity:
         problems.append("per_municipality cannot be larger than capacity")
-    mode = _choice(EventMode, text("mode"), "mode", problems, default=EventMode.IN_PERSON)
-    status = _choice(EventStatus, text("status"), "status", problems, EventStatus.PUBLISHED)
+    return {"capacity": capacity, "max_per_municipality": per_municipality}
+
+
+def _modes(values, problems: list[str]) -> dict:
+    """How it takes place, whether it is published, and how its waiting list works."""
+    mode = _choice(EventMode, _text(values, "mode"), "mode", problems, default=EventMode.IN_PERSON)
+    status = _choice(
+        EventStatus, _text(values, "status"), "status", problems, EventStatus.PUBLISHED
+    )
     if status == EventStatus.CANCELLED:
         problems.append("status must be draft or published for a new event")
     waitlist_mode = _choice(
-        WaitlistMode, text("waitlist_mode"), "waitlist_mode", problems, WaitlistMode.AUTOMATIC
+        WaitlistMode,
+        _text(values, "waitlist_mode"),
+        "waitlist_mode",
+        problems,
+        WaitlistMode.AUTOMATIC,
     )
-    online_url = text("online_link")
+    return {"mode": mode, "status": status, "waitlist_mode": waitlist_mode}
+
+
+def _place(values, mode: EventMode, problems: list[str]) -> dict:
+    """Venue, address and online link, as far as the mode needs them."""
+    online_url = _text(values, "online_link")
     if online_url and not re.match(r"^https?://\S+$", online_url):
         problems.append(f"online_link must start with https://, got {online_url!r}")
     if mode in (EventMode.ONLINE, EventMode.HYBRID) and not online_url:
         problems.append(f"online_link is required for mode {mode.value}")
-    if mode in (EventMode.IN_PERSON, EventMode.HYBRID) and not (text("venue") or text("address")):
+    venue, address = _text(values, "venue"), _text(values, "address")
+    if mode in (EventMode.IN_PERSON, EventMode.HYBRID) and not (venue or address):
         problems.append(f"venue or address is required for mode {mode.value}")
+    return {"venue": venue, "address": address, "online_url": online_url}
 
-    fields = {
-        "title": title,
-        "summary": text("summary"),
-        "venue": text("venue"),
-        "address": text("address"),
-        "online_url": online_url,
-    }
+
+def _check_lengths(fields: dict, problems: list[str]) -> None:
     for key, limit in MAX_LENGTHS.items():
         if len(fields[key]) > limit:
             name = "online_link" if key == "online_url" else key
             problems.append(f"{name} is longer than {limit} characters")
 
+
+def _known_topics(
+    topic_names: Iterable[str], known_topics: dict[str, Topic], problems: list[str]
+) -> list[Topic]:
     topics: list[Topic] = []
     for name in topic_names:
         name = name.strip()
@@ -193,37 +188,53 @@ def parse_event(
             problems.append(f"unknown topic {name!r} (add it first: flask topics add {name!r})")
         elif topic not in topics:
             topics.append(topic)
+    return topics
 
+
+def parse_event(
+    values: Mapping[str, str | None],
+    topic_names: Iterable[str],
+    known_topics: dict[str, Topic],
+) -> EventDraft:
+    """Check organiser input given as text; raise InvalidEventInput with every problem found.
+
+    Keys of ``values``: title, format, start, end, capacity, per_municipality, mode, venue,
+    address, online_link, summary, description, status, waitlist_mode. Problems are listed in
+    that order of fields, topics last.
+    """
+    problems: list[str] = []
+    fields = _title_and_format(values, problems)
+    fields.update(_times(values, problems))
+    fields.update(_seats(values, problems))
+    fields.update(_modes(values, problems))
+    fields.update(_place(values, fields["mode"], problems))
+    fields["summary"] = _text(values, "summary")
+    _check_lengths(fields, problems)
+    topics = _known_topics(topic_names, known_topics, problems)
     if problems:
         raise InvalidEventInput(problems)
-    fields.update(
-        format=event_format,
-        description=text("description"),
-        starts_at=starts_at,
-        ends_at=ends_at,
-        mode=mode,
-        capacity=capacity,
-        max_per_municipality=per_municipality,
-        status=status,
-        waitlist_mode=waitlist_mode,
-    )
+    fields["description"] = _text(values, "description")
     return EventDraft(fields=fields, topics=topics)
 
 
-def create_event(session: Session, draft: EventDraft, taken_slugs: set[str] | None = None) -> Event:
-    """Add the checked event to the session (the caller commits); the slug is made unique."""
-    now = utcnow()
-    event = Event(
-        slug=unique_slug(session, draft.fields["title"], taken_slugs),
-        offer_hours=current_app.config.get("OFFER_HOURS_DEFAULT", 48),
-        cancel_reason="",
-        created_at=now,
-        updated_at=now,
-        **draft.fields,
-    )
-    event.topics = list(draft.topics)
-    session.add(event)
-    return event
+def resolve_topics(session: Session, topic_ids: Iterable[int], new_names: str) -> list[Topic]:
+    """The topics an organiser ticked, then those named in ``new_names`` (comma-separated).
+
+    A name no topic has yet becomes a new topic (added to the session; the caller commits).
+    """
+    chosen = [session.get(Topic, topic_id) for topic_id in topic_ids]
+    topics = [topic for topic in chosen if topic is not None]
+    for name in new_names.split(","):
+        name = name.strip()[:80]
+        if not name:
+            continue
+        topic = session.scalar(select(Topic).where(Topic.name == name))
+        if topic is None:
+            topic = Topic(name=name, slug=slugify(name))
+            session.add(topic)
+        if topic not in topics:
+            topics.append(topic)
+    return topics
 
 
 def add_topic(session: Session, name: str) -> Topic:
