@@ -14,6 +14,7 @@ from app.core.audit import record
 from app.core.urls import external_url
 from app.mail.outbox import MailContent, enqueue
 from app.models import (
+    Attendance,
     Event,
     OrganiserMessage,
     OrganiserMessageRecipient,
@@ -48,7 +49,7 @@ def _group_condition(group: str):
         # A seat offered from the waitlist is not taken yet: those people still wait.
         return Registration.status.in_((S.WAITLISTED, S.OFFERED))
     if group == "attended":
-        return Registration.attendance == "attended"
+        return Registration.attendance == Attendance.ATTENDED
     raise ValueError(f"unknown group {group!r}")
 
 
