@@ -12,6 +12,11 @@ from app.core.forms import TOO_LONG as LONG
 from app.core.labels import REGISTRATION_STATUS_LABELS, choices
 
 
+def event_id(value) -> int | None:
+    """The chosen event's id; None for the empty first option, which DataRequired refuses."""
+    return int(value) if value not in ("", None) else None
+
+
 def status_choices():
     return [("", _l("Alle")), *choices(REGISTRATION_STATUS_LABELS)]
 
@@ -40,7 +45,7 @@ class CancelRegistrationForm(FlaskForm):
 class MoveForm(FlaskForm):
     target_event = SelectField(
         _l("Umbuchen auf"),
-        coerce=int,
+        coerce=event_id,
         choices=[],
         validators=[DataRequired(_l("Bitte wählen Sie eine Veranstaltung."))],
     )
