@@ -51,6 +51,7 @@ def compose(kind: str, registration: Registration, invite_method: str = "", **co
         ics = build_invite(registration, invite_method, utcnow()) if invite_method else ""
     return MailContent(
         recipient=registration.email,
+        recipient_name=registration.full_name,
         subject=subject,
         body_text=body_text,
         body_html=body_html,

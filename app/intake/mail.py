@@ -25,7 +25,13 @@ def _subjects() -> dict[str, str]:
 
 
 def compose(
-    kind: str, interest: ExpressionOfInterest, recipient: str, language: str, ics="", **context
+    kind: str,
+    interest: ExpressionOfInterest,
+    recipient: str,
+    language: str,
+    ics="",
+    recipient_name: str = "",
+    **context,
 ) -> MailContent:
     """Render ``templates/mail/<kind>.txt`` and ``.html``; ``ics`` carries an invitation."""
     with force_locale(language or "de"):
@@ -41,6 +47,7 @@ def compose(
         method = "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST"
     return MailContent(
         recipient=recipient,
+        recipient_name=recipient_name,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
@@ -50,7 +57,14 @@ def compose(
 
 
 def send_to_contact(session: Session, kind: str, interest: ExpressionOfInterest, **context):
-    content = compose(kind, interest, interest.email, interest.language, **context)
+    content = compose(
+        kind,
+        interest,
+        interest.email,
+        interest.language,
+        recipient_name=interest.full_name,
+        **context,
+    )
     return enqueue(session, kind, content)
 
 
@@ -70,6 +84,7 @@ def send_booking_mails(session: Session, booking: ConsultationBooking, method: s
         slot.organiser_email,
         "de",
         ics=organiser_ics,
+        recipient_name=slot.organiser_name,
         booking=booking,
         slot=slot,
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.core.urls import base_host
+from app.mail.message import display_name
 from app.models import OutboxMessage, utcnow
 
 PENDING_FLAG = "outbox_has_new_mail"
@@ -21,6 +22,7 @@ class MailContent:
     body_html: str = ""
     ics: str = ""
     ics_method: str = ""  # REQUEST or CANCEL when ``ics`` is an invitation
+    recipient_name: str = ""  # shown in the To header beside the address
 
 
 def enqueue(
@@ -31,6 +33,7 @@ def enqueue(
         message_id=f"<{uuid.uuid4().hex}@{base_host()}>",
         kind=kind,
         recipient=content.recipient,
+        recipient_name=display_name(content.recipient_name),
         subject=content.subject,
         body_text=content.body_text,
         body_html=content.body_html,

@@ -85,6 +85,7 @@ def render_message(registration: Registration, subject: str, body: str, now: dat
         body_html = render_template("mail/organiser_message.html", subject=subject, **context)
     return MailContent(
         recipient=registration.email,
+        recipient_name=registration.full_name,
         subject=subject.strip(),
         body_text=body_text,
         body_html=body_html,

@@ -28,6 +28,9 @@ class OutboxMessage(db.Model):
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(40))  # e.g. "opt_in", "confirmed", "invite"
     recipient: Mapped[str] = mapped_column(String(254))
+    # The person's name for the To header ("Erika Mustermann <erika@...>"); filters distrust
+    # a bare address beside HTML with an image.
+    recipient_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
