@@ -66,6 +66,23 @@ def test_booking_sends_the_same_invitation_to_both_sides(
     assert slot not in open_slots(session, now)
 
 
+def test_typed_text_stays_text_in_the_html_of_both_mails(
+    session, make_interest, make_slot, outbox, now
+):
+    interest = make_interest(first_name="Kim <b>", message="Fragen zu <Open Data> & Co.")
+    slot = make_slot(access_details="https://meet.example/raum?a=1&b=2")
+    book_slot(session, interest.token, slot.id, now)
+    session.commit()
+
+    (to_contact,) = outbox("consultation_booked")
+    (to_organiser,) = outbox("consultation_booked_organiser")
+    assert "Fragen zu &lt;Open Data&gt; &amp; Co." in to_organiser.body_html
+    assert f"&lt;{interest.email}&gt;" in to_organiser.body_html
+    assert "<b>" not in to_organiser.body_html and "<Open Data>" not in to_organiser.body_html
+    assert "raum?a=1&amp;b=2" in to_contact.body_html
+    assert "Fragen zu <Open Data> & Co." in to_organiser.body_text  # plain text stays plain
+
+
 def test_only_a_confirmed_interest_may_book(session, make_interest, make_slot, now):
     interest = make_interest(confirmed=False)
     slot = make_slot()
