@@ -40,7 +40,16 @@ REGISTRATION_EXPORT = (
     "attendance",
     "checked_in_at",
 )
-OUTBOX_EXPORT = ("kind", "recipient", "subject", "body_text", "status", "created_at", "sent_at")
+OUTBOX_EXPORT = (
+    "kind",
+    "recipient",
+    "recipient_name",
+    "subject",
+    "body_text",
+    "status",
+    "created_at",
+    "sent_at",
+)
 INTEREST_EXPORT = (
     "id",
     "status",

@@ -134,6 +134,7 @@ def test_search_and_export_everything_stored_about_an_address(
     recipients = {mail["recipient"].lower() for mail in data["mails"]}
     assert recipients == {"paula@kommune.example"}
     assert {mail["kind"] for mail in data["mails"]} >= {"confirmed", "interest_opt_in"}
+    assert "Kim Person" in {mail["recipient_name"] for mail in data["mails"]}  # the To header
     [interest] = data["interests"]
     assert interest["municipality_name"] == "Bamberg" and interest["last_name"] == "Person"
     assert "someone.else" not in response.get_data(as_text=True)
