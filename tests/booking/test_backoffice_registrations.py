@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from app.models import Registration, RegistrationStatus
@@ -117,6 +119,22 @@ def test_move_to_another_event(orga_client, make_event, make_registration, sessi
     moved = session.scalar(select(Registration).where(Registration.event_id == target.id))
     assert moved.email == registration.email and moved.status == S.CONFIRMED
     assert [m.kind for m in outbox()] == ["cancelled", "confirmed"]
+
+
+def test_move_starts_with_no_event_chosen(orga_client, make_event, make_registration, session):
+    source = make_event(title="Termin A")
+    make_event(title="Termin B")
+    registration = make_registration(source, S.CONFIRMED)
+
+    page = orga_client.get(f"/admin/registrations/{registration.id}").text
+    response = orga_client.post(
+        f"/admin/registrations/{registration.id}/move", data={"target_event": ""}
+    )
+
+    assert re.search(r'<select[^>]*id="target_event"[^>]*>\s*<option selected value="">', page)
+    assert response.status_code == 422
+    assert "Bitte wählen Sie eine Veranstaltung." in response.text
+    assert reload(session, registration).status == S.CONFIRMED
 
 
 def test_resend_sends_the_mail_that_fits_the_status(
