@@ -4,68 +4,29 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.booking.registration import Applicant
-from app.core.forms import LandAndAgsChecks, land_choices, strip
+from app.core.forms import (
+    LandAndAgsChecks,
+    ags_field,
+    email_field,
+    first_name_field,
+    land_field,
+    last_name_field,
+    municipality_field,
+    strip,
+)
 
 
 class RegistrationForm(LandAndAgsChecks, FlaskForm):
-    municipality = StringField(
-        _l("Kommune"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie den Namen Ihrer Kommune an.")),
-            Length(max=200, message=_l("Bitte höchstens %(max)d Zeichen.")),
-        ],
-        description=_l("Stadt, Gemeinde, Landkreis oder Gemeindeverband"),
-        filters=[strip],
-    )
-    state = SelectField(
-        _l("Land"),
-        choices=land_choices,
-        # Checked in validate_state, with a German message instead of WTForms' own.
-        validate_choice=False,
-        validators=[DataRequired(_l("Bitte wählen Sie das Land Ihrer Kommune."))],
-    )
-    ags = StringField(
-        _l("Amtlicher Gemeindeschlüssel (AGS, optional)"),
-        validators=[
-            Optional(),
-            Regexp(r"^\d{8}$", message=_l("Der AGS besteht aus genau 8 Ziffern.")),
-        ],
-        description=_l("8 Ziffern, zum Beispiel 09162000 für München"),
-        filters=[lambda value: value.replace(" ", "") if value else value],
-    )
-    first_name = StringField(
-        _l("Vorname"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie Ihren Vornamen an.")),
-            Length(max=100, message=_l("Bitte höchstens %(max)d Zeichen.")),
-        ],
-        filters=[strip],
-    )
-    last_name = StringField(
-        _l("Nachname"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie Ihren Nachnamen an.")),
-            Length(max=100, message=_l("Bitte höchstens %(max)d Zeichen.")),
-        ],
-        filters=[strip],
-    )
-    email = EmailField(
-        _l("E-Mail-Adresse"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
-            Email(
-                message=_l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@stadt.de."),
-                check_deliverability=False,
-            ),
-            Length(max=254, message=_l("Bitte höchstens %(max)d Zeichen.")),
-        ],
-        description=_l("An diese Adresse senden wir den Bestätigungslink."),
-        filters=[strip],
-    )
+    municipality = municipality_field()
+    state = land_field()
+    ags = ags_field()
+    first_name = first_name_field()
+    last_name = last_name_field()
+    email = email_field()
     role = StringField(
         _l("Funktion (optional)"),
         validators=[Optional(), Length(max=200, message=_l("Bitte höchstens %(max)d Zeichen."))],

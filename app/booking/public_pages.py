@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.booking.allocation import waitlist_position
@@ -29,15 +29,12 @@ from app.booking.registration import (
 )
 from app.core.forms import ButtonForm
 from app.core.i18n import current_language
+from app.core.security import public_form_limit
 from app.extensions import db, limiter
 from app.models import Event, RegistrationStatus, utcnow
 from app.programme.catalogue import find_visible_event, seat_info
 
 bp = Blueprint("booking", __name__)
-
-
-def public_form_limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_FORMS"]
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])

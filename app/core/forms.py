@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import ValidationError
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from app.core.laender import LAENDER, PLEASE_CHOOSE
 
@@ -13,6 +14,10 @@ TOO_LONG = _l("Bitte höchstens %(max)d Zeichen.")
 
 class ButtonForm(FlaskForm):
     """A bare button: the CSRF token is the only field."""
+
+
+def without_spaces(value):
+    return value.replace(" ", "") if value else value
 
 
 def land_choices():
@@ -42,3 +47,79 @@ class LandAndAgsChecks:
                     land=LAENDER.get(self.state.data, self.state.data),
                 )
             )
+
+
+# Fields every form about a municipality's person asks alike (registration, phone entry,
+# expression of interest). Factories, not a mixin, so each form keeps its own field order.
+
+
+def municipality_field() -> StringField:
+    return StringField(
+        _l("Kommune"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie den Namen Ihrer Kommune an.")),
+            Length(max=200, message=TOO_LONG),
+        ],
+        description=_l("Stadt, Gemeinde, Landkreis oder Gemeindeverband"),
+        filters=[strip],
+    )
+
+
+def land_field() -> SelectField:
+    return SelectField(
+        _l("Land"),
+        choices=land_choices,
+        # Checked in LandAndAgsChecks.validate_state, with a German message instead of WTForms'.
+        validate_choice=False,
+        validators=[DataRequired(_l("Bitte wählen Sie das Land Ihrer Kommune."))],
+    )
+
+
+def ags_field() -> StringField:
+    return StringField(
+        _l("Amtlicher Gemeindeschlüssel (AGS, optional)"),
+        validators=[
+            Optional(),
+            Regexp(r"^\d{8}$", message=_l("Der AGS besteht aus genau 8 Ziffern.")),
+        ],
+        description=_l("8 Ziffern, zum Beispiel 09162000 für München"),
+        filters=[without_spaces],
+    )
+
+
+def first_name_field() -> StringField:
+    return StringField(
+        _l("Vorname"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihren Vornamen an.")),
+            Length(max=100, message=TOO_LONG),
+        ],
+        filters=[strip],
+    )
+
+
+def last_name_field() -> StringField:
+    return StringField(
+        _l("Nachname"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihren Nachnamen an.")),
+            Length(max=100, message=TOO_LONG),
+        ],
+        filters=[strip],
+    )
+
+
+def email_field() -> EmailField:
+    return EmailField(
+        _l("E-Mail-Adresse"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
+            Email(
+                message=_l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@stadt.de."),
+                check_deliverability=False,
+            ),
+            Length(max=254, message=TOO_LONG),
+        ],
+        description=_l("An diese Adresse senden wir den Bestätigungslink."),
+        filters=[strip],
+    )

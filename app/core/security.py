@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -33,6 +33,11 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # public pages get this limit: the back office uploads CSV files.
 MAX_PUBLIC_FORM_BYTES = 64 * 1024
 PUBLIC_PAGE_BLUEPRINTS = frozenset({"programme", "booking", "privacy"})
+
+
+def public_form_limit() -> str:
+    """Flask-Limiter's limit for public form submissions, read when a request comes."""
+    return current_app.config["RATELIMIT_PUBLIC_FORMS"]
 
 
 def contains_control_characters(value: str) -> bool:

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    EmailField,
     HiddenField,
     RadioField,
     SelectField,
@@ -14,10 +13,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from app.core.forms import LandAndAgsChecks
-from app.core.laender import LAENDER, PLEASE_CHOOSE
+from app.core.forms import (
+    LandAndAgsChecks,
+    ags_field,
+    email_field,
+    first_name_field,
+    land_field,
+    last_name_field,
+    municipality_field,
+)
+from app.core.laender import PLEASE_CHOOSE
 from app.models import SizeClass, StrategyStage
 
 SIZE_LABELS = {
@@ -42,59 +49,17 @@ def _strip_spaces(value):
 
 
 class InterestForm(LandAndAgsChecks, FlaskForm):
-    municipality = StringField(
-        _l("Kommune"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie den Namen Ihrer Kommune an.")),
-            Length(max=200, message=_TOO_LONG),
-        ],
-        description=_l("Stadt, Gemeinde, Landkreis oder Gemeindeverband"),
-    )
-    state = SelectField(
-        _l("Land"),
-        choices=lambda: [("", PLEASE_CHOOSE), *LAENDER.items()],
-        validators=[DataRequired(_l("Bitte wählen Sie das Land Ihrer Kommune."))],
-    )
-    ags = StringField(
-        _l("Amtlicher Gemeindeschlüssel (AGS, optional)"),
-        validators=[
-            Optional(),
-            Regexp(r"^\d{8}$", message=_l("Der AGS besteht aus genau 8 Ziffern.")),
-        ],
-        description=_l("8 Ziffern, zum Beispiel 09162000 für München"),
-        filters=[_strip_spaces],
-    )
+    municipality = municipality_field()
+    state = land_field()
+    ags = ags_field()
     size_class = SelectField(
         _l("Größe der Kommune (Einwohnerzahl)"),
         choices=lambda: [("", PLEASE_CHOOSE), *((k.value, v) for k, v in SIZE_LABELS.items())],
         validators=[DataRequired(_l("Bitte wählen Sie die Größe Ihrer Kommune."))],
     )
-    first_name = StringField(
-        _l("Vorname"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie Ihren Vornamen an.")),
-            Length(max=100, message=_TOO_LONG),
-        ],
-    )
-    last_name = StringField(
-        _l("Nachname"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie Ihren Nachnamen an.")),
-            Length(max=100, message=_TOO_LONG),
-        ],
-    )
-    email = EmailField(
-        _l("E-Mail-Adresse"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
-            Email(
-                message=_l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@stadt.de."),
-                check_deliverability=False,
-            ),
-            Length(max=254, message=_TOO_LONG),
-        ],
-        description=_l("An diese Adresse senden wir den Bestätigungslink."),
-    )
+    first_name = first_name_field()
+    last_name = last_name_field()
+    email = email_field()
     phone = StringField(
         _l("Telefon (optional)"),
         validators=[

@@ -5,13 +5,14 @@ Links in mails only lead to pages; every change is a POST from a button on that 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.database import TryAgain
 from app.core.forms import ButtonForm
 from app.core.i18n import current_language
+from app.core.security import public_form_limit
 from app.extensions import db, limiter
 from app.intake.consultation import active_booking, book_slot, cancel_consultation, open_slots
 from app.intake.errors import (
@@ -31,10 +32,6 @@ from app.intake.interest import (
 from app.models import InterestStatus, SizeClass, StrategyStage, Topic, utcnow
 
 bp = Blueprint("intake", __name__)
-
-
-def public_form_limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_FORMS"]
 
 
 @bp.route("/interessensbekundung", methods=["GET", "POST"])
