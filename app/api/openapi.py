@@ -8,6 +8,13 @@ from app.models import EventFormat, EventMode, EventStatus
 
 DATE_TIME = {"type": "string", "format": "date-time"}
 NULLABLE_DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
+# Text in a path or query string: the input filter (app.core.security) answers 400 to control
+# characters other than tab and line breaks; tests keep this pattern and the filter in step.
+TEXT = {"type": "string", "pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"}
+# The months the catalogue knows (app.programme.catalogue), as YYYY-MM.
+MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
+MAX_PAGE = 10**6
+MAX_PER_PAGE = 100
 
 FILTER_PARAMETERS = [
     {
@@ -16,12 +23,7 @@ FILTER_PARAMETERS = [
         "schema": {"type": "string", "enum": [value.value for value in EventFormat]},
         "description": "kickoff, workshop (Themenwerkstatt) or peer_learning",
     },
-    {
-        "name": "topic",
-        "in": "query",
-        "schema": {"type": "string"},
-        "description": "slug of a topic",
-    },
+    {"name": "topic", "in": "query", "schema": TEXT, "description": "slug of a topic"},
     {
         "name": "mode",
         "in": "query",
@@ -30,21 +32,25 @@ FILTER_PARAMETERS = [
     {
         "name": "month",
         "in": "query",
-        "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
-        "description": "YYYY-MM, in Berlin time",
+        "schema": {"type": "string", "pattern": MONTH_PATTERN},
+        "description": "YYYY-MM, in Berlin time (2000-01 to 2100-12)",
     },
-    {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "free text"},
+    {"name": "q", "in": "query", "schema": TEXT, "description": "free text"},
     {
         "name": "past",
         "in": "query",
         "schema": {"type": "string", "enum": ["0", "1"]},
         "description": "1 lists past events (the archive), newest first",
     },
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+    },
     {
         "name": "per_page",
         "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
     },
 ]
 
@@ -172,11 +178,10 @@ def _get_event() -> dict:
         "get": {
             "summary": "One event",
             "operationId": "getEvent",
-            "parameters": [
-                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-            ],
+            "parameters": [{"name": "slug", "in": "path", "required": True, "schema": TEXT}],
             "responses": {
                 "200": _json_response("The event", "Event"),
+                "400": ERROR_RESPONSE,
                 "404": ERROR_RESPONSE,
             },
         }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from app.api.openapi import openapi_document
+from app.api.openapi import MAX_PAGE, MAX_PER_PAGE, MONTH_PATTERN, openapi_document
 from app.core.urls import external_url
 from app.extensions import db
 from app.models import Event, EventFormat, EventMode, utcnow
@@ -22,7 +23,6 @@ from app.programme.catalogue_cache import cached
 bp = Blueprint("api", __name__)
 
 BERLIN = ZoneInfo("Europe/Berlin")
-MAX_PER_PAGE = 100
 
 
 def iso(value):
@@ -55,14 +55,17 @@ def event_json(event: Event, seats: SeatInfo) -> dict:
     }
 
 
+# A parameter given empty (``?page=``) is given: OpenAPI allows empty values only where the
+# document says so (allowEmptyValue), and this one says so nowhere.
+
+
 def _int_arg(name: str, default: int, lowest: int, highest: int) -> int:
     raw = request.args.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
+    if not (raw.isascii() and raw.isdigit()):  # int() would also take " 1", "1_0" and "٣"
         abort(400, description=f"{name} must be a whole number")
+    value = int(raw)
     if not lowest <= value <= highest:
         abort(400, description=f"{name} must be between {lowest} and {highest}")
     return value
@@ -70,7 +73,7 @@ def _int_arg(name: str, default: int, lowest: int, highest: int) -> int:
 
 def _choice_arg(name: str, choices) -> None:
     raw = request.args.get(name)
-    if raw not in (None, "") and raw not in choices:
+    if raw is not None and raw not in choices:
         abort(400, description=f"{name} must be one of: {', '.join(choices)}")
 
 
@@ -80,7 +83,7 @@ def _filters_from_request() -> CatalogueFilter:
     _choice_arg("mode", [value.value for value in EventMode])
     _choice_arg("past", ["0", "1"])
     filters = CatalogueFilter.from_args(request.args, archive=request.args.get("past") == "1")
-    if request.args.get("month") and filters.month is None:
+    if "month" in request.args and not re.fullmatch(MONTH_PATTERN, request.args["month"]):
         abort(400, description="month must be YYYY-MM")
     return filters
 
@@ -94,7 +97,7 @@ def _events():
     filters = _filters_from_request()
     per_page = _int_arg("per_page", current_app.config["CATALOGUE_PAGE_SIZE"], 1, MAX_PER_PAGE)
     page = search_events(
-        db.session, filters, utcnow(), page=_int_arg("page", 1, 1, 10**6), per_page=per_page
+        db.session, filters, utcnow(), page=_int_arg("page", 1, 1, MAX_PAGE), per_page=per_page
     )
     return jsonify(
         {
