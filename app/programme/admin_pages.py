@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,7 +22,7 @@ from app.models import Event, EventFormat, EventMode, EventStatus, WaitlistMode,
 from app.models.event import ModelProjectPolicy
 from app.programme import changes as programme
 from app.programme.catalogue import all_topics, seat_info
-from app.programme.event_input import resolve_topics
+from app.programme.event_input import TopicTaken, resolve_topics
 from app.programme.events import create_event, duplicate_event
 from app.programme.forms import CancelEventForm, EventForm
 
@@ -82,7 +81,12 @@ def event_create():
     _topic_choices(form)
     if form.validate_on_submit():
         values = dict(_form_values(form), capacity=form.capacity.data)
-        topics = resolve_topics(db.session, form.topics.data or [], form.new_topics.data or "")
+        try:
+            topics = resolve_topics(db.session, form.topics.data or [], form.new_topics.data or "")
+        except TopicTaken as error:
+            db.session.rollback()
+            _show_refusal(form, error)
+            return _form_page(form, None, 422)
         event = create_event(db.session, current_user, values, utcnow(), topics)
         db.session.commit()
         flash(_("Die Veranstaltung wurde als Entwurf angelegt."), "success")
@@ -108,20 +112,47 @@ def event_edit(event_id: int):
     form = _edit_form(event)
     if not form.validate_on_submit():
         return _form_page(form, event, 422 if form.errors else 200)
-    now = utcnow()
-    # The capacity is committed on its own, before the other changes are tried.
-    if form.capacity.data != event.capacity and not _save_capacity(form, event.id, now):
-        return _form_page(form, event, 422)
     edit = programme.EventEdit(
         values=_form_values(form),
+        capacity=form.capacity.data,
         topic_ids=form.topics.data or [],
         new_topics=form.new_topics.data or "",
         notify_description=form.notify_description.data,
     )
     try:
-        programme.edit_event(db.session, current_user, event.id, edit, now)
-    except BookingError:
-        db.session.rollback()
+        promoted = programme.edit_event(db.session, current_user, event.id, edit, utcnow())
+    except (BookingError, TopicTaken) as error:
+        db.session.rollback()  # all or nothing: not even the capacity is kept
+        _show_refusal(form, error)
+        return _form_page(form, event, 422)
+    db.session.commit()
+    if promoted:
+        flash(_promoted_message(len(promoted)), "success")
+    flash(_("Die Änderungen sind gespeichert."), "success")
+    return redirect(url_for("programme_admin.event_detail", event_id=event_id))
+
+
+def _show_refusal(form: EventForm, error: Exception) -> None:
+    """A refused create or edit, as a field error where one field is the reason."""
+    if isinstance(error, CapacityBelowConfirmed):
+        form.capacity.errors.append(
+            _(
+                "%(held)d Plätze sind bereits vergeben. Die Kapazität kann nicht "
+                "darunter sinken; stornieren Sie zuerst Anmeldungen.",
+                held=error.confirmed,
+            )
+        )
+    elif isinstance(error, TopicTaken):
+        form.new_topics.errors.append(
+            _(
+                "„%(name)s“ ist zu nah am vorhandenen Thema „%(existing)s“ (gleiche Adresse "
+                "im Themenfilter). Bitte wählen Sie „%(existing)s“ in der Liste aus oder "
+                "nennen Sie das neue Thema anders.",
+                name=error.name,
+                existing=error.existing.name,
+            )
+        )
+    elif isinstance(error, programme.EventIsCancelled):
         flash(
             _(
                 "Die Änderungen konnten nicht gespeichert werden: Eine abgesagte "
@@ -129,10 +160,16 @@ def event_edit(event_id: int):
             ),
             "error",
         )
-        return _form_page(form, event, 422)
-    db.session.commit()
-    flash(_("Die Änderungen sind gespeichert."), "success")
-    return redirect(url_for("programme_admin.event_detail", event_id=event_id))
+    else:
+        flash(_("Diese Änderung ist im jetzigen Zustand nicht möglich."), "error")
+
+
+def _promoted_message(count: int) -> str:
+    return ngettext(
+        "%(num)d Person ist von der Warteliste nachgerückt.",
+        "%(num)d Personen sind von der Warteliste nachgerückt.",
+        count,
+    )
 
 
 def _form_page(form: EventForm, event: Event | None, status: int):
@@ -155,35 +192,6 @@ def _edit_form(event: Event) -> EventForm:
     for name in TIME_FIELDS:
         getattr(form, name).data = to_local(getattr(event, name))
     return form
-
-
-def _save_capacity(form: EventForm, event_id: int, now: datetime) -> bool:
-    """Change the capacity and commit; False (with the field error) when seats are taken."""
-    try:
-        promoted = programme.change_capacity(
-            db.session, current_user, event_id, form.capacity.data, now
-        )
-    except CapacityBelowConfirmed as error:
-        db.session.rollback()
-        form.capacity.errors.append(
-            _(
-                "%(held)d Plätze sind bereits vergeben. Die Kapazität kann nicht "
-                "darunter sinken; stornieren Sie zuerst Anmeldungen.",
-                held=error.confirmed,
-            )
-        )
-        return False
-    db.session.commit()
-    if promoted:
-        flash(
-            ngettext(
-                "%(num)d Person ist von der Warteliste nachgerückt.",
-                "%(num)d Personen sind von der Warteliste nachgerückt.",
-                len(promoted),
-            ),
-            "success",
-        )
-    return True
 
 
 def _button_or_400() -> None:

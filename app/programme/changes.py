@@ -14,10 +14,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.booking.allocation import fill_free_seats, lock_event
+from app.booking.allocation import fill_free_seats, lock_event, seats_held
 from app.booking.compose import compose
-from app.booking.errors import BookingError
-from app.booking.registration import set_capacity
+from app.booking.errors import BookingError, CapacityBelowConfirmed
 from app.booking.status import change_status
 from app.core.audit import diff, record, snapshot
 from app.core.database import begin_write
@@ -58,10 +57,11 @@ EDITABLE_FIELDS = frozenset(
 
 @dataclass(frozen=True)
 class EventEdit:
-    """What the edit form says: new column values, the topics ticked and named, and whether a
-    change of wording should be sent to participants too."""
+    """What the edit form says: new column values, the seats (None keeps them), the topics
+    ticked and named, and whether a change of wording should be sent to participants too."""
 
     values: dict
+    capacity: int | None = None
     topic_ids: Sequence[int] = ()
     new_topics: str = ""
     notify_description: bool = False
@@ -72,7 +72,7 @@ class ProgrammeError(BookingError):
 
 
 class UnknownField(ProgrammeError):
-    """Not editable here: capacity goes through set_capacity, status through publish/cancel."""
+    """Not editable here: capacity goes through change_capacity, status through publish/cancel."""
 
 
 class InvalidTimes(ProgrammeError):
@@ -113,12 +113,23 @@ def update_event(
 
     Time, place or online link changes of a published event queue an updated invite for every
     confirmed participant; a description change only when ``notify_description`` is true.
-    Capacity changes go through app.booking.registration.set_capacity.
+    Capacity changes go through ``change_capacity``.
     """
+    _refuse_unknown(changes)
+    event = _locked_event(session, event_id)
+    return _apply_changes(session, event, changes, now, notify_description)
+
+
+def _refuse_unknown(changes: dict) -> None:
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise UnknownField(", ".join(sorted(unknown)))
-    event = _locked_event(session, event_id)
+
+
+def _apply_changes(
+    session: Session, event: Event, changes: dict, now: datetime, notify_description: bool
+) -> list[str]:
+    """``update_event`` once the event is locked, in the caller's transaction."""
     if event.is_cancelled:
         raise EventIsCancelled()
     changed = [field for field, value in changes.items() if getattr(event, field) != value]
@@ -155,13 +166,28 @@ def update_event(
 def change_capacity(
     session: Session, actor: User | None, event_id: int, capacity: int, now: datetime
 ) -> list[Registration]:
-    """Set the capacity and audit it; returns who was promoted from the waiting list.
+    """Set the capacity under the event lock and audit it; returns who was promoted from the
+    waiting list. Refused (the caller rolls back) for a cancelled event (EventIsCancelled) and
+    below the seats already held (CapacityBelowConfirmed)."""
+    event = _locked_event(session, event_id)
+    return _change_capacity(session, actor, event, capacity, now)
 
-    Below the seats already held raises CapacityBelowConfirmed (the caller rolls back).
-    """
-    event = session.get(Event, event_id)
+
+def _change_capacity(
+    session: Session, actor: User | None, event: Event, capacity: int, now: datetime
+) -> list[Registration]:
+    """``change_capacity`` once the event is locked, in the caller's transaction: the rule of
+    ``app.booking.registration.set_capacity``, which begins a transaction of its own."""
+    if event.is_cancelled:
+        # Every registration of a cancelled event has ended: new seats would only mislead.
+        raise EventIsCancelled()
+    held = seats_held(session, event.id)
+    if capacity < held:
+        raise CapacityBelowConfirmed(held)
     before = {"capacity": event.capacity}
-    promoted = set_capacity(session, event_id, capacity, now)
+    event.capacity = capacity
+    event.updated_at = now
+    promoted = fill_free_seats(session, event, now)
     after = {"capacity": event.capacity, "promoted": [r.id for r in promoted]}
     record(session, actor, "event.capacity_changed", event, before, after)
     return promoted
@@ -173,29 +199,37 @@ def edit_event(
     event_id: int,
     edit: EventEdit,
     now: datetime,
-) -> Event:
-    """Apply the organiser's edit form (all but the capacity) and audit it as ``event.updated``.
+) -> list[Registration]:
+    """Apply the organiser's edit form, all of it or nothing; returns who was promoted.
 
-    Changed fields go through ``update_event`` (which tells participants); topics named for the
-    first time are added. A ProgrammeError leaves the session for the caller to roll back.
+    One transaction under the event lock: the seats (audited as ``event.capacity_changed``),
+    the changed fields (through ``_apply_changes``, which tells participants), the topics (new
+    names are added), audited as ``event.updated``. Any refusal (a ProgrammeError,
+    CapacityBelowConfirmed, TopicTaken) leaves the session for the caller to roll back, so that
+    not even the capacity is kept. A cancelled event refuses every change.
     """
-    event = session.get(Event, event_id)
+    _refuse_unknown(edit.values)
+    event = _locked_event(session, event_id)
     before = snapshot(event)
+    promoted = []
+    if edit.capacity is not None and edit.capacity != event.capacity:
+        promoted = _change_capacity(session, actor, event, edit.capacity, now)
     changes = {k: v for k, v in edit.values.items() if getattr(event, k) != v}
     if changes:
-        update_event(session, event_id, changes, now, notify_description=edit.notify_description)
-    event = session.get(Event, event_id)
+        _apply_changes(session, event, changes, now, edit.notify_description)
     topics = resolve_topics(session, edit.topic_ids, edit.new_topics)
     if [t.id for t in topics] != [t.id for t in event.topics] or any(t.id is None for t in topics):
+        if event.is_cancelled:
+            raise EventIsCancelled()
         event.topics = topics
         event.updated_at = now
     session.flush()
     old, new = diff(before, snapshot(event))
-    old.pop("capacity", None)  # change_capacity has its own entry
+    old.pop("capacity", None)  # _change_capacity has its own entry
     new.pop("capacity", None)
     if old or new:
         record(session, actor, "event.updated", event, old, new)
-    return event
+    return promoted
 
 
 def cancel_event(session: Session, event_id: int, reason: str, now: datetime) -> None:

@@ -22,6 +22,7 @@ from app.models import EventFormat, EventMode, EventStatus, Topic, WaitlistMode
 BERLIN = ZoneInfo("Europe/Berlin")
 LOCAL_TIME_FORMAT = "%Y-%m-%d %H:%M"
 SLUG_MAX_LENGTH = 100
+TOPIC_MAX_LENGTH = 80  # Topic.name and Topic.slug
 MAX_SEATS = 10_000
 # Column sizes of app.models.Event: longer text is refused, not silently cut.
 MAX_LENGTHS = {"title": 200, "summary": 500, "venue": 200, "address": 300, "online_url": 500}
@@ -36,6 +37,20 @@ class InvalidEventInput(ValueError):
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+class TopicTaken(InvalidEventInput):
+    """A topic name that an existing topic has already, or whose slug it has: "Energie Klima"
+    beside "Energie & Klima" would give two topics one filter address."""
+
+    def __init__(self, name: str, existing: Topic):
+        if name.casefold() == existing.name.casefold():
+            problem = f"topic {existing.name!r} exists already"
+        else:
+            problem = f"{name!r} has the same slug ({existing.slug}) as topic {existing.name!r}"
+        super().__init__([problem])
+        self.name = name
+        self.existing = existing
 
 
 @dataclass
@@ -217,21 +232,47 @@ def parse_event(
     return EventDraft(fields=fields, topics=topics)
 
 
+def topic_slug(name: str) -> str:
+    """The slug of a topic's name, within the column's length."""
+    return slugify(name)[:TOPIC_MAX_LENGTH].rstrip("-")
+
+
+def _check_topic_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > TOPIC_MAX_LENGTH:
+        raise InvalidEventInput([f"a topic name has 1 to {TOPIC_MAX_LENGTH} characters"])
+    return name
+
+
+def _topic_taken(session: Session, name: str, other_than: Topic | None = None) -> Topic | None:
+    """The topic that has ``name`` (in any case) or its slug already, if any."""
+    statement = select(Topic).where(
+        (func.lower(Topic.name) == name.lower()) | (Topic.slug == topic_slug(name))
+    )
+    if other_than is not None:
+        statement = statement.where(Topic.id != other_than.id)
+    return session.scalars(statement).first()
+
+
 def resolve_topics(session: Session, topic_ids: Iterable[int], new_names: str) -> list[Topic]:
     """The topics an organiser ticked, then those named in ``new_names`` (comma-separated).
 
-    A name no topic has yet becomes a new topic (added to the session; the caller commits).
+    A name a topic has already (in any case) is that topic; a name no topic has yet becomes a
+    new topic (added to the session; the caller commits), unless its slug is another topic's:
+    that raises TopicTaken.
     """
     chosen = [session.get(Topic, topic_id) for topic_id in topic_ids]
     topics = [topic for topic in chosen if topic is not None]
     for name in new_names.split(","):
-        name = name.strip()[:80]
+        name = name.strip()
         if not name:
             continue
-        topic = session.scalar(select(Topic).where(Topic.name == name))
+        topic = _topic_taken(session, _check_topic_name(name))
         if topic is None:
-            topic = Topic(name=name, slug=slugify(name))
+            topic = Topic(name=name, slug=topic_slug(name))
             session.add(topic)
+        elif topic.name.casefold() != name.casefold():
+            raise TopicTaken(name, topic)
         if topic not in topics:
             topics.append(topic)
     return topics
@@ -239,16 +280,11 @@ def resolve_topics(session: Session, topic_ids: Iterable[int], new_names: str) -
 
 def add_topic(session: Session, name: str) -> Topic:
     """Add a topic (the caller commits); a name or slug that exists already is refused."""
-    name = name.strip()
-    if not name or len(name) > 80:
-        raise InvalidEventInput(["a topic name has 1 to 80 characters"])
-    slug = slugify(name)
-    clash = session.scalar(
-        select(Topic).where((func.lower(Topic.name) == name.lower()) | (Topic.slug == slug))
-    )
+    name = _check_topic_name(name)
+    clash = _topic_taken(session, name)
     if clash is not None:
-        raise InvalidEventInput([f"topic {clash.name!r} exists already"])
-    topic = Topic(name=name, slug=slug)
+        raise TopicTaken(name, clash)
+    topic = Topic(name=name, slug=topic_slug(name))
     session.add(topic)
     return topic
 
@@ -258,16 +294,9 @@ def rename_topic(session: Session, old: str, new: str) -> Topic:
     topic = topics_by_name(session).get(old.strip().casefold())
     if topic is None:
         raise InvalidEventInput([f"no topic named {old!r}"])
-    new = new.strip()
-    slug = slugify(new)
-    if not new or len(new) > 80:
-        raise InvalidEventInput(["a topic name has 1 to 80 characters"])
-    clash = session.scalar(
-        select(Topic).where(
-            Topic.id != topic.id, (func.lower(Topic.name) == new.lower()) | (Topic.slug == slug)
-        )
-    )
+    new = _check_topic_name(new)
+    clash = _topic_taken(session, new, other_than=topic)
     if clash is not None:
-        raise InvalidEventInput([f"topic {clash.name!r} exists already"])
-    topic.name, topic.slug = new, slug
+        raise TopicTaken(new, clash)
+    topic.name, topic.slug = new, topic_slug(new)
     return topic
