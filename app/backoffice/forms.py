@@ -8,6 +8,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from app.core.forms import TOO_LONG as LONG
+from app.core.forms import SingleLine
 from app.models import UserRole
 
 MIN_PASSWORD_LENGTH = 12
@@ -16,7 +17,7 @@ MIN_PASSWORD_LENGTH = 12
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("E-Mail-Adresse"),
-        validators=[DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an."))],
+        validators=[DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")), SingleLine()],
     )
     password = PasswordField(
         _l("Passwort"), validators=[DataRequired(_l("Bitte geben Sie Ihr Passwort an."))]
@@ -54,12 +55,15 @@ class UserForm(FlaskForm):
         _l("E-Mail-Adresse"),
         validators=[
             DataRequired(_l("Bitte geben Sie eine E-Mail-Adresse an.")),
+            SingleLine(),
             Email(
                 _l("Bitte geben Sie eine gültige E-Mail-Adresse an."), check_deliverability=False
             ),
         ],
     )
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=200, message=LONG)])
+    name = StringField(
+        _l("Name"), validators=[Optional(), SingleLine(), Length(max=200, message=LONG)]
+    )
     role = SelectField(
         _l("Rolle"),
         choices=[

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.booking.forms import RegistrationForm
 from app.core.forms import TOO_LONG as LONG
+from app.core.forms import SingleLine
 from app.core.labels import REGISTRATION_STATUS_LABELS, choices
 
 
@@ -26,6 +27,7 @@ class PromoteForm(FlaskForm):
         _l("Grund für das Vorziehen"),
         validators=[
             DataRequired(_l("Bitte geben Sie einen Grund an.")),
+            SingleLine(),
             Length(max=500, message=LONG),
         ],
     )
@@ -37,6 +39,7 @@ class CancelRegistrationForm(FlaskForm):
         _l("Grund der Stornierung"),
         validators=[
             DataRequired(_l("Bitte geben Sie einen Grund an.")),
+            SingleLine(),
             Length(max=500, message=LONG),
         ],
     )
@@ -65,6 +68,8 @@ class FilterForm(FlaskForm):
         csrf = False
 
     q = StringField(
-        _l("Suche"), validators=[Optional()], description=_l("Name, E-Mail oder Kommune")
+        _l("Suche"),
+        validators=[Optional(), SingleLine()],
+        description=_l("Name, E-Mail oder Kommune"),
     )
     status = SelectField(_l("Status"), choices=status_choices, validators=[Optional()])

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.booking.registration import Applicant
 from app.core.forms import (
     LandAndAgsChecks,
+    SingleLine,
     ags_field,
     email_field,
     first_name_field,
@@ -29,7 +30,11 @@ class RegistrationForm(LandAndAgsChecks, FlaskForm):
     email = email_field()
     role = StringField(
         _l("Funktion (optional)"),
-        validators=[Optional(), Length(max=200, message=_l("Bitte höchstens %(max)d Zeichen."))],
+        validators=[
+            Optional(),
+            SingleLine(),
+            Length(max=200, message=_l("Bitte höchstens %(max)d Zeichen.")),
+        ],
         description=_l("z. B. Digitalisierungsbeauftragte, Amtsleitung"),
         filters=[strip],
     )
@@ -41,7 +46,7 @@ class RegistrationForm(LandAndAgsChecks, FlaskForm):
         validators=[DataRequired(_l("Bitte stimmen Sie den Datenschutzhinweisen zu."))],
     )
     # Honeypot: hidden from people (and screen readers), filled in by naive bots.
-    website = StringField(_l("Bitte leer lassen"))
+    website = StringField(_l("Bitte leer lassen"), validators=[SingleLine()])
 
     def applicant(self, language: str = "de") -> Applicant:
         """What was entered, as the booking code takes it (also for the phone form)."""

@@ -1,15 +1,47 @@
-"""Form pieces every domain uses: the bare button, text filters, the Land and AGS checks."""
+"""Form pieces every domain uses: the bare button, text filters, the one-line check, the Land
+and AGS checks, and the fields every form about a municipality's person asks alike."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
 from app.core.laender import LAENDER, PLEASE_CHOOSE
+from app.core.security import LINE_BREAK, single_line_problem
 
 TOO_LONG = _l("Bitte höchstens %(max)d Zeichen.")
+
+
+class SingleLine:
+    """Every one-line field has this: no line break, tab or other control character.
+
+    A browser's text input cannot hold a line break, so a person rarely sees these messages;
+    a script posting the form can, and a line break in a name or subject is how a form field
+    becomes a mail header. Line breaks at either end (a paste) are for ``strip`` to remove.
+    Multi-line fields (TextAreaField) keep theirs. Put it right after DataRequired or
+    Optional: it stops the checks after it, whose messages would only distract.
+    """
+
+    def __call__(self, form, field):
+        problem = single_line_problem(field.data) if isinstance(field.data, str) else None
+        if problem == LINE_BREAK:
+            raise StopValidation(
+                _l("Bitte ohne Zeilenumbruch eingeben: Dieses Feld hat nur eine Zeile.")
+            )
+        if problem is not None:
+            raise StopValidation(
+                _l("Bitte ohne Tabulator und ohne unsichtbare Steuerzeichen eingeben.")
+            )
 
 
 class ButtonForm(FlaskForm):
@@ -58,6 +90,7 @@ def municipality_field() -> StringField:
         _l("Kommune"),
         validators=[
             DataRequired(_l("Bitte geben Sie den Namen Ihrer Kommune an.")),
+            SingleLine(),
             Length(max=200, message=TOO_LONG),
         ],
         description=_l("Stadt, Gemeinde, Landkreis oder Gemeindeverband"),
@@ -80,6 +113,7 @@ def ags_field() -> StringField:
         _l("Amtlicher Gemeindeschlüssel (AGS, optional)"),
         validators=[
             Optional(),
+            SingleLine(),
             Regexp(r"^\d{8}$", message=_l("Der AGS besteht aus genau 8 Ziffern.")),
         ],
         description=_l("8 Ziffern, zum Beispiel 09162000 für München"),
@@ -92,6 +126,7 @@ def first_name_field() -> StringField:
         _l("Vorname"),
         validators=[
             DataRequired(_l("Bitte geben Sie Ihren Vornamen an.")),
+            SingleLine(),
             Length(max=100, message=TOO_LONG),
         ],
         filters=[strip],
@@ -103,6 +138,7 @@ def last_name_field() -> StringField:
         _l("Nachname"),
         validators=[
             DataRequired(_l("Bitte geben Sie Ihren Nachnamen an.")),
+            SingleLine(),
             Length(max=100, message=TOO_LONG),
         ],
         filters=[strip],
@@ -114,6 +150,7 @@ def email_field() -> EmailField:
         _l("E-Mail-Adresse"),
         validators=[
             DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
+            SingleLine(),
             Email(
                 message=_l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@stadt.de."),
                 check_deliverability=False,

@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from app.core.forms import SingleLine
 from app.intake.consultation import MAX_MINUTES, MIN_MINUTES
 from app.models import PipelineStage, SlotChannel
 
@@ -37,7 +38,11 @@ class StageForm(FlaskForm):
 class AssignForm(FlaskForm):
     assignee = StringField(
         _l("Zuständig"),
-        validators=[Optional(), Length(max=200, message=_l("Bitte höchstens %(max)d Zeichen."))],
+        validators=[
+            Optional(),
+            SingleLine(),
+            Length(max=200, message=_l("Bitte höchstens %(max)d Zeichen.")),
+        ],
     )
 
 
@@ -77,12 +82,17 @@ class SlotForm(FlaskForm):
     )
     organiser_name = StringField(
         _l("Beratende Person"),
-        validators=[DataRequired(_l("Bitte geben Sie einen Namen an.")), Length(max=200)],
+        validators=[
+            DataRequired(_l("Bitte geben Sie einen Namen an.")),
+            SingleLine(),
+            Length(max=200),
+        ],
     )
     organiser_email = EmailField(
         _l("E-Mail der beratenden Person"),
         validators=[
             DataRequired(_l("Bitte geben Sie eine E-Mail-Adresse an.")),
+            SingleLine(),
             Email(
                 _l("Bitte geben Sie eine gültige E-Mail-Adresse an."), check_deliverability=False
             ),
@@ -90,10 +100,10 @@ class SlotForm(FlaskForm):
     )
     access_details = StringField(
         _l("Zugang (Videolink oder Telefonnummer, optional)"),
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional(), SingleLine(), Length(max=500)],
     )
 
 
 class MergeForm(FlaskForm):
-    source_id = HiddenField(validators=[DataRequired()])
-    target_id = HiddenField(validators=[DataRequired()])
+    source_id = HiddenField(validators=[DataRequired(), SingleLine()])
+    target_id = HiddenField(validators=[DataRequired(), SingleLine()])

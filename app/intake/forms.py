@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.core.forms import (
     LandAndAgsChecks,
+    SingleLine,
     ags_field,
     email_field,
     first_name_field,
@@ -64,6 +65,7 @@ class InterestForm(LandAndAgsChecks, FlaskForm):
         _l("Telefon (optional)"),
         validators=[
             Optional(),
+            SingleLine(),
             Length(max=50, message=_TOO_LONG),
             Regexp(
                 r"^[0-9+()/ \-]{5,}$",
@@ -75,6 +77,7 @@ class InterestForm(LandAndAgsChecks, FlaskForm):
         _l("Funktion"),
         validators=[
             DataRequired(_l("Bitte geben Sie Ihre Funktion in der Verwaltung an.")),
+            SingleLine(),
             Length(max=200, message=_TOO_LONG),
         ],
         description=_l("z. B. Digitalisierungsbeauftragte, Amtsleitung, Bürgermeister"),
@@ -103,8 +106,8 @@ class InterestForm(LandAndAgsChecks, FlaskForm):
         validators=[DataRequired(_l("Bitte stimmen Sie den Datenschutzhinweisen zu."))],
     )
     # Honeypot: hidden from people (and screen readers), filled in by naive bots.
-    website = StringField(_l("Bitte leer lassen"))
+    website = StringField(_l("Bitte leer lassen"), validators=[SingleLine()])
 
 
 class BookSlotForm(FlaskForm):
-    slot_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d+$")])
+    slot_id = HiddenField(validators=[DataRequired(), SingleLine(), Regexp(r"^\d+$")])

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.booking.municipality import municipality_key, normalise_name
 from app.core.laender import LAENDER
+from app.core.security import single_line_problem
 from app.models import (
     ConsultationBooking,
     ExpressionOfInterest,
@@ -167,6 +168,11 @@ def import_model_projects(session: Session, text: str, now: datetime, actor="") 
         state = _land_code(row.get("land", ""))
         if not name:
             result.errors.append(f"Zeile {line}: Name fehlt.")
+        elif single_line_problem(name):
+            result.errors.append(
+                f"Zeile {line}: Der Name muss in einer Zeile stehen, ohne Tabulator und "
+                "Steuerzeichen."
+            )
         if state is None:
             result.errors.append(f"Zeile {line}: Land „{row.get('land', '')}“ unbekannt.")
         if ags and (len(ags) != 8 or not ags.isdigit()):

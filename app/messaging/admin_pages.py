@@ -14,6 +14,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from app.backoffice.guard import backoffice_blueprint
+from app.core.forms import SingleLine
 from app.extensions import db
 from app.messaging import messages as messaging
 from app.models import Event, utcnow
@@ -39,6 +40,7 @@ class MessageForm(FlaskForm):
         _l("Betreff"),
         validators=[
             DataRequired(_l("Bitte geben Sie einen Betreff ein.")),
+            SingleLine(),
             Length(max=200, message=_l("Bitte höchstens %(max)d Zeichen.")),
         ],
     )
@@ -56,7 +58,9 @@ class MessageForm(FlaskForm):
 
 
 class SendForm(MessageForm):
-    send_key = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+    send_key = HiddenField(
+        validators=[DataRequired(), SingleLine(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")]
+    )
 
 
 def _compose_page(event, form, status=200):

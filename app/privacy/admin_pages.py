@@ -13,6 +13,7 @@ from wtforms import BooleanField, EmailField
 from wtforms.validators import DataRequired, Email, Length
 
 from app.backoffice.guard import backoffice_blueprint
+from app.core.forms import SingleLine
 from app.extensions import db
 from app.models import utcnow
 from app.privacy.access import export_person, summary
@@ -26,6 +27,7 @@ class PersonForm(FlaskForm):
         _l("E-Mail-Adresse"),
         validators=[
             DataRequired(_l("Bitte geben Sie eine E-Mail-Adresse an.")),
+            SingleLine(),
             Email(
                 message=_l("Bitte geben Sie eine gültige E-Mail-Adresse an."),
                 check_deliverability=False,

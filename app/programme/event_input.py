@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.core.security import LINE_BREAK, single_line_problem
 from app.models import EventFormat, EventMode, EventStatus, Topic, WaitlistMode
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -26,6 +27,23 @@ TOPIC_MAX_LENGTH = 80  # Topic.name and Topic.slug
 MAX_SEATS = 10_000
 # Column sizes of app.models.Event: longer text is refused, not silently cut.
 MAX_LENGTHS = {"title": 200, "summary": 500, "venue": 200, "address": 300, "online_url": 500}
+# Every value but the description is one line: a title goes into mail subjects, where a line
+# break would start a header of its own.
+ONE_LINE_KEYS = (
+    "title",
+    "format",
+    "start",
+    "end",
+    "capacity",
+    "per_municipality",
+    "mode",
+    "venue",
+    "address",
+    "online_link",
+    "summary",
+    "status",
+    "waitlist_mode",
+)
 _UMLAUTS = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
 )
@@ -112,6 +130,23 @@ def _whole_number(value: str, name: str, problems: list[str], required: bool) ->
 
 def _text(values: Mapping[str, str | None], key: str) -> str:
     return (values.get(key) or "").strip()
+
+
+def one_line_problem(name: str, value: str) -> str | None:
+    """``title must be a single line`` and the like, or None (ends are stripped first)."""
+    problem = single_line_problem(value.strip())
+    if problem == LINE_BREAK:
+        return f"{name} must be a single line"
+    if problem is not None:
+        return f"{name} contains a tab or another control character"
+    return None
+
+
+def _one_line_values(values, problems: list[str]) -> None:
+    for key in ONE_LINE_KEYS:
+        problem = one_line_problem(key, values.get(key) or "")
+        if problem:
+            problems.append(problem)
 
 
 def _title_and_format(values, problems: list[str]) -> dict:
@@ -215,9 +250,11 @@ def parse_event(
 
     Keys of ``values``: title, format, start, end, capacity, per_municipality, mode, venue,
     address, online_link, summary, description, status, waitlist_mode. Problems are listed in
-    that order of fields, topics last.
+    that order of fields, topics last; a line break or control character in any value but
+    the description comes first.
     """
     problems: list[str] = []
+    _one_line_values(values, problems)
     fields = _title_and_format(values, problems)
     fields.update(_times(values, problems))
     fields.update(_seats(values, problems))
@@ -241,6 +278,9 @@ def _check_topic_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > TOPIC_MAX_LENGTH:
         raise InvalidEventInput([f"a topic name has 1 to {TOPIC_MAX_LENGTH} characters"])
+    problem = one_line_problem("a topic name", name)
+    if problem:
+        raise InvalidEventInput([problem])
     return name
 
 

@@ -25,6 +25,7 @@ from wtforms.validators import (
 )
 
 from app.core.forms import TOO_LONG as LONG
+from app.core.forms import SingleLine
 from app.core.labels import (
     FORMAT_LABELS,
     MODE_LABELS,
@@ -56,18 +57,20 @@ class EventForm(FlaskForm):
         _l("Titel"),
         validators=[
             DataRequired(_l("Bitte geben Sie einen Titel an.")),
+            SingleLine(),
             Length(max=200, message=LONG),
         ],
     )
     format = SelectField(_l("Format"), choices=format_choices)
     summary = StringField(
-        _l("Kurzbeschreibung"), validators=[Optional(), Length(max=500, message=LONG)]
+        _l("Kurzbeschreibung"),
+        validators=[Optional(), SingleLine(), Length(max=500, message=LONG)],
     )
     description = TextAreaField(_l("Beschreibung"), validators=[Optional()])
     topics = SelectMultipleField(_l("Themen"), coerce=int, choices=[], validate_choice=False)
     new_topics = StringField(
         _l("Neue Themen"),
-        validators=[Optional(), Length(max=300, message=LONG)],
+        validators=[Optional(), SingleLine(), Length(max=300, message=LONG)],
         description=_l("Mehrere durch Komma getrennt; sie werden der Themenliste hinzugefügt."),
     )
     starts_at = DateTimeLocalField(
@@ -84,13 +87,17 @@ class EventForm(FlaskForm):
     )
     mode = SelectField(_l("Durchführung"), choices=mode_choices)
     venue = StringField(
-        _l("Veranstaltungsort"), validators=[Optional(), Length(max=200, message=LONG)]
+        _l("Veranstaltungsort"),
+        validators=[Optional(), SingleLine(), Length(max=200, message=LONG)],
     )
-    address = StringField(_l("Adresse"), validators=[Optional(), Length(max=300, message=LONG)])
+    address = StringField(
+        _l("Adresse"), validators=[Optional(), SingleLine(), Length(max=300, message=LONG)]
+    )
     online_url = URLField(
         _l("Online-Zugang (Link)"),
         validators=[
             Optional(),
+            SingleLine(),
             URL(message=_l("Bitte geben Sie einen vollständigen Link an (https://…).")),
             Length(max=500, message=LONG),
         ],
