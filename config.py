@@ -68,6 +68,9 @@ class Config:
     # `flask worker` delivers. The dev mailbox keeps mail when no MAIL_SERVER is set.
     MAIL_DELIVERY = env_str("MAIL_DELIVERY", "worker")
     MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 12)
+    # A worker claims one message at a time for this long; a worker that dies meanwhile
+    # leaves it to the next after this. Longer than one SMTP conversation can take.
+    MAIL_LEASE_SECONDS = env_int("MAIL_LEASE_SECONDS", 300)
     DEV_MAILBOX = False
 
     # Booking rules

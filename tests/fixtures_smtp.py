@@ -7,6 +7,7 @@ import email
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import policy
 
@@ -33,11 +34,17 @@ class Received:
 
 @dataclass
 class RecordingHandler:
-    """Accepts mail; ``refuse_next`` answers that many DATA commands with a 451."""
+    """Accepts mail; ``refuse_next`` answers that many DATA commands with a 451.
+
+    ``refuse_recipients`` maps an address to the reply its RCPT TO gets (e.g. a 550);
+    ``on_accept`` is called with each accepted message before the 250 goes back.
+    """
 
     received: list[Received] = field(default_factory=list)
     refused: list[Received] = field(default_factory=list)
     refuse_next: int = 0
+    refuse_recipients: dict[str, str] = field(default_factory=dict)
+    on_accept: Callable[[Received], None] | None = None
     delay: float = 0.0
     # Hold every message until this many SMTP connections are open (at most gate_timeout),
     # so that concurrent workers really overlap however fast or slow each one starts.
@@ -45,6 +52,13 @@ class RecordingHandler:
     gate_timeout: float = 45.0
     sessions: set[int] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse_recipients:
+            return self.refuse_recipients[address]
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.sessions.add(id(session))
@@ -60,6 +74,8 @@ class RecordingHandler:
                 self.refused.append(entry)
                 return "451 4.3.0 Please try again later"
             self.received.append(entry)
+        if self.on_accept is not None:
+            self.on_accept(entry)
         return "250 Message accepted for delivery"
 
     def message_ids(self) -> list[str]:

@@ -49,6 +49,11 @@ def inline_images(row: OutboxMessage) -> dict[str, bytes]:
 DISPLAY_NAME_LENGTH = 200
 
 
+class UnbuildableMessage(ValueError):
+    """An outbox row that cannot become a message, such as a subject with a line break (which
+    would start a header of its own): building it again gives the same result."""
+
+
 def display_name(name: str) -> str:
     """A name typed by a stranger, made safe for a header: one line, no control characters.
 
@@ -76,14 +81,24 @@ def recipient_header(row: OutboxMessage) -> Address | str:
 def build_mime(
     row: OutboxMessage, sender: str, images: dict[str, bytes] | None = None
 ) -> EmailMessage:
+    """The row as a MIME message; UnbuildableMessage when a header value would span lines.
+
+    The header policy refuses CR, LF and every other line break (NEL, U+2028, U+2029) in a
+    value, where it would end the field and start a header of its own (RFC 5322, 2.2: a field
+    ends at CRLF); the forms refuse them earlier, this holds for rows written any other way.
+    """
     mime = EmailMessage()
-    mime["Subject"] = row.subject
-    mime["From"] = sender
-    mime["To"] = recipient_header(row)
-    mime["Date"] = formatdate(localtime=False, usegmt=True)
-    # The row's Message-ID, so that a retried delivery is recognisably the same message.
-    mime["Message-ID"] = row.message_id
-    mime["Auto-Submitted"] = "auto-generated"
+    try:
+        mime["Subject"] = row.subject
+        mime["From"] = sender
+        mime["To"] = recipient_header(row)
+        mime["Date"] = formatdate(localtime=False, usegmt=True)
+        # The row's Message-ID on every attempt: a retried or repeated delivery is
+        # recognisably the same message (RFC 5322, 3.6.4), so a receiver can drop the copy.
+        mime["Message-ID"] = row.message_id
+        mime["Auto-Submitted"] = "auto-generated"
+    except (ValueError, TypeError, errors.HeaderParseError) as exc:
+        raise UnbuildableMessage(f"header not allowed: {exc}") from exc
     mime.set_content(row.body_text, subtype="plain", charset="utf-8")
     if row.body_html:
         mime.add_alternative(row.body_html, subtype="html", charset="utf-8")
@@ -130,14 +145,23 @@ class OutboxMailMessage(Message):
         super().__init__(subject=row.subject, recipients=[row.recipient], sender=sender)
         self.msgId = row.message_id
         self.outbox_id = row.id
-        self._mime = build_mime(row, sender, inline_images(row))
+        images = inline_images(row)
+        try:
+            self._mime = build_mime(row, sender, images)
+            # Serialised now, so that a body that cannot be encoded (a lone surrogate, say)
+            # is found while building, not half-way through the SMTP conversation.
+            # SMTP wants CRLF line ends; mail servers such as Postfix reject bare LF.
+            self._bytes = self._mime.as_bytes(policy=policy.SMTP)
+        except UnbuildableMessage:
+            raise
+        except (ValueError, TypeError, errors.MessageError) as exc:
+            raise UnbuildableMessage(f"cannot be encoded: {exc}") from exc
 
     def _message(self):
         return self._mime
 
     def as_bytes(self) -> bytes:
-        # SMTP wants CRLF line ends; mail servers such as Postfix reject bare LF.
-        return self._mime.as_bytes(policy=policy.SMTP)
+        return self._bytes
 
 
 class TimeoutConnection(Connection):
@@ -149,7 +173,10 @@ class TimeoutConnection(Connection):
     """
 
     def __enter__(self):
-        self.host = None if current_app.config.get("MAIL_SUPPRESS_SEND") else self.configure_host()
+        config = current_app.config
+        # The dev mailbox page shows the outbox itself: messages are built, but not sent.
+        suppressed = config.get("MAIL_SUPPRESS_SEND") or config.get("DEV_MAILBOX")
+        self.host = None if suppressed else self.configure_host()
         self.num_emails = 0
         return self
 
