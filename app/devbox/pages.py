@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from sqlalchemy import select
 
 from app.extensions import db
-from app.mail.message import build_mime, inline_images
+from app.mail.message import UnbuildableMessage, build_mime, inline_images
 from app.models import OutboxMessage
 
 bp = Blueprint("devbox", __name__)
@@ -52,5 +52,11 @@ def invite(message_id: int):
 @bp.get("/<int:message_id>/raw.eml")
 def raw(message_id: int):
     message = _message_or_404(message_id)
-    mime = build_mime(message, current_app.config["MAIL_DEFAULT_SENDER"], inline_images(message))
+    try:
+        mime = build_mime(
+            message, current_app.config["MAIL_DEFAULT_SENDER"], inline_images(message)
+        )
+    except UnbuildableMessage as error:
+        # The worker marks such a row failed; here the developer sees why instead of a 500.
+        return Response(f"{error}\n", status=422, mimetype="text/plain")
     return Response(mime.as_bytes(), mimetype="message/rfc822")

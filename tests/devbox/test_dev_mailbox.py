@@ -7,7 +7,7 @@ from html import unescape
 
 from sqlalchemy import select
 
-from app.models import OutboxMessage, OutboxStatus, Registration, RegistrationStatus
+from app.models import OutboxMessage, OutboxStatus, Registration, RegistrationStatus, utcnow
 
 
 def csrf_token(html: str) -> str:
@@ -55,7 +55,8 @@ def test_dev_mailbox_lets_a_newcomer_click_through_the_whole_flow(
     session.commit()  # end the read snapshot: the other app wrote
     registration = session.scalar(select(Registration))
     confirm = browser.post(
-        f"/r/{registration.token}/confirm", data={"csrf_token": csrf_token(manage_page)}
+        f"{manage_link.removeprefix('http://localhost')}/confirm",
+        data={"csrf_token": csrf_token(manage_page)},
     )
     assert confirm.status_code == 302
     session.commit()  # end the read snapshot: other connections wrote
@@ -80,3 +81,29 @@ def test_dev_mailbox_is_not_there_in_testing_or_production(client, other_app):
     assert production.test_client().get("/dev/mailbox/").status_code == 404
     for application in (client.application, production):
         assert not any(rule.rule.startswith("/dev") for rule in application.url_map.iter_rules())
+
+
+def test_dev_mailbox_shows_why_a_mail_cannot_be_built_instead_of_failing(
+    other_app, session, make_event
+):
+    dev = other_app("development", DEV_MAILBOX=True, MAIL_SERVER=None, RATELIMIT_ENABLED=False)
+    poison = OutboxMessage(
+        message_id="<poison@startsmart.test>",
+        kind="opt_in",
+        recipient="erika@musterstadt.example",
+        subject="Giftstadt\r\nBcc: evil@attacker.example",
+        body_text="Hallo",
+        body_html="",
+        ics="",
+        ics_method="",
+        created_at=utcnow(),
+        next_attempt_at=utcnow(),
+    )
+    session.add(poison)
+    session.commit()
+
+    response = dev.test_client().get(f"/dev/mailbox/{poison.id}/raw.eml")
+
+    assert response.status_code == 422
+    assert "Bcc" not in response.headers
+    assert response.mimetype == "text/plain"
