@@ -95,11 +95,15 @@ class Config:
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted;
     # without this, rate limits would count every visitor as the proxy's address.
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
-    # Back office: a login lasts a working day; repeated wrong passwords lock the account.
+    # Back office: a login lasts a working day. Repeated wrong passwords slow down further
+    # attempts of that account from that client address (and, far later, of that address),
+    # with a delay doubling from 1 s up to LOGIN_MAX_DELAY_SECONDS; nobody is locked out.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=env_int("SESSION_LIFETIME_HOURS", 8))
     RATELIMIT_LOGIN = env_str("RATELIMIT_LOGIN", "10 per minute;50 per hour")
-    LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
-    LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+    LOGIN_FREE_FAILURES = env_int("LOGIN_FREE_FAILURES", 3)
+    LOGIN_ADDRESS_FREE_FAILURES = env_int("LOGIN_ADDRESS_FREE_FAILURES", 30)
+    LOGIN_MAX_DELAY_SECONDS = env_int("LOGIN_MAX_DELAY_SECONDS", 300)
+    LOGIN_FAILURE_WINDOW_HOURS = env_int("LOGIN_FAILURE_WINDOW_HOURS", 24)
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
 
     # Languages

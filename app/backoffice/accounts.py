@@ -1,19 +1,44 @@
-"""Creating and changing back-office accounts (used by the admin pages and the CLI)."""
+"""Back-office accounts: creating and changing them, checking a login, ending their sessions
+(used by the pages, the login manager and the CLI)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.backoffice.forms import MIN_PASSWORD_LENGTH
+from app.backoffice.throttle import LoginPolicy, claim_attempts, take_back_claims, throttle_keys
+from app.core.audit import record
+from app.core.database import begin_write
 from app.models import User, UserRole, utcnow
+from app.models.user import password_matches
 
 
 class AccountError(Exception):
     pass
+
+
+class WrongCredentials(AccountError):
+    """An unknown address, a deactivated account or a wrong password: one answer for all."""
+
+    def __init__(self):
+        super().__init__(_("E-Mail-Adresse oder Passwort sind nicht richtig."))
+
+
+class LoginThrottled(AccountError):
+    """Too many recent failures of this account address from this client address, or of this
+    client address: the attempt was not checked."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Zu viele Anmeldeversuche. Bitte warten Sie einen Moment und versuchen Sie es "
+                "dann erneut."
+            )
+        )
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -24,39 +49,35 @@ def check_login(
     session: Session,
     email: str,
     password: str,
+    client_address: str,
     now: datetime,
-    *,
-    max_failures: int,
-    lockout: timedelta,
+    policy: LoginPolicy,
 ) -> User:
-    """The account these credentials open, marked as logged in; AccountError if they open none.
+    """The account these credentials open, marked as logged in (the caller commits that);
+    AccountError if they open none.
 
-    After ``max_failures`` wrong passwords in a row the account is locked for ``lockout``, so a
-    password cannot be guessed by trying; the caller commits the count either way.
+    Unknown addresses, deactivated accounts and wrong passwords get the same error after the
+    same work, a password hash, so neither the answer nor its time says who has an account.
+    While the attempt must wait (see app.backoffice.throttle) LoginThrottled comes before any
+    password is checked, alike for every address typed. The attempt is counted and committed
+    before the hash, so that guesses sent at the same moment see each other.
     """
+    keys = throttle_keys(email, client_address, policy)
+    if not claim_attempts(session, keys, now, policy):
+        raise LoginThrottled()
     user = find_user(session, email)
-    if user is not None and user.locked_until and user.locked_until > now:
-        raise AccountError(
-            _(
-                "Zu viele Fehlversuche: Das Konto ist vorübergehend gesperrt. Bitte versuchen "
-                "Sie es in einigen Minuten erneut."
-            )
-        )
-    if user is None or not user.active or not user.check_password(password):
-        if user is not None:
-            _count_failure(user, now, max_failures, lockout)
-        raise AccountError(_("E-Mail-Adresse oder Passwort sind nicht richtig."))
-    user.failed_logins = 0
-    user.locked_until = None
+    user_id = user.id if user is not None and user.active else None
+    password_hash = user.password_hash if user_id is not None else None
+    session.commit()  # no transaction (on SQLite: no write lock) held during the slow hash
+    if not password_matches(password_hash, password):
+        raise WrongCredentials()
+    begin_write(session)
+    user = session.get(User, user_id)
+    if user is None or not user.active:  # deactivated in the meantime
+        raise WrongCredentials()
+    take_back_claims(session, keys)
     user.last_login_at = now
     return user
-
-
-def _count_failure(user: User, now: datetime, max_failures: int, lockout: timedelta) -> None:
-    user.failed_logins += 1
-    if user.failed_logins >= max_failures:
-        user.locked_until = now + lockout
-        user.failed_logins = 0
 
 
 def check_password_rules(password: str) -> None:
@@ -75,7 +96,6 @@ def create_user(session: Session, email: str, password: str, role: str, name: st
         name=name.strip(),
         role=UserRole(role),
         active=True,
-        failed_logins=0,
         created_at=utcnow(),
     )
     user.set_password(password)
@@ -85,14 +105,21 @@ def create_user(session: Session, email: str, password: str, role: str, name: st
 
 
 def set_password(session: Session, email: str, password: str) -> User:
+    """A new password (set by the command line); every session of the account ends."""
     user = find_user(session, email)
     if user is None:
         raise AccountError(_("Kein Konto mit der Adresse %(email)s.", email=email))
     check_password_rules(password)
     user.set_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    end_sessions(user)
     return user
+
+
+def change_password(user: User, password: str) -> None:
+    """The account holder's new password: every session ends, the caller signs in anew."""
+    check_password_rules(password)
+    user.set_password(password)
+    end_sessions(user)
 
 
 def deactivate_user(session: Session, email: str) -> User:
@@ -100,4 +127,38 @@ def deactivate_user(session: Session, email: str) -> User:
     if user is None:
         raise AccountError(_("Kein Konto mit der Adresse %(email)s.", email=email))
     user.active = False
+    end_sessions(user)
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Every session of the account, on every server, opens nothing any more (user_for_session
+    compares the version each session carries)."""
+    user.session_version += 1
+
+
+def sign_out_everywhere(session: Session, actor: User, user: User) -> None:
+    """An administrator ends every session of ``user``, recorded in the audit log."""
+    before = {"session_version": user.session_version}
+    end_sessions(user)
+    record(
+        session,
+        actor,
+        "user.signed_out_everywhere",
+        user,
+        before,
+        {"session_version": user.session_version},
+    )
+
+
+def user_for_session(session: Session, session_id: str) -> User | None:
+    """The active account a session's ``"<id>:<version>"`` belongs to, if its version is
+    current; None for an ended session (logged out, new password, deactivated, signed out
+    everywhere) and for anything malformed."""
+    user_id, _colon, version = session_id.partition(":")
+    try:
+        user = session.get(User, int(user_id))
+        current = user is not None and user.session_version == int(version)
+    except ValueError:
+        return None
+    return user if current and user.active else None

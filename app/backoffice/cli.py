@@ -38,7 +38,7 @@ def create_command(email: str, role: str, name: str, password: str) -> None:
 @click.option("--email", required=True)
 @click.password_option("--password", help="Prompted for (hidden, twice) when not given.")
 def set_password_command(email: str, password: str) -> None:
-    """Set a new password (and lift a lockout)."""
+    """Set a new password; every session of the account ends."""
     from app.backoffice.accounts import AccountError, set_password
 
     try:
@@ -52,7 +52,7 @@ def set_password_command(email: str, password: str) -> None:
 @users_group.command("deactivate")
 @click.option("--email", required=True)
 def deactivate_command(email: str) -> None:
-    """Deactivate an account: it can no longer log in."""
+    """Deactivate an account: it can no longer log in, and its sessions end."""
     from app.backoffice.accounts import AccountError, deactivate_user
 
     try:

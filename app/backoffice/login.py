@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from app.backoffice.accounts import user_for_session
 from app.backoffice.guard import LOGIN_ENDPOINT
 from app.extensions import db, login_manager
-from app.models import User
 
 
 def init_login(app: Flask) -> None:
@@ -19,8 +19,7 @@ def init_login(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
 
-def load_user(user_id: str):
-    try:
-        return db.session.get(User, int(user_id))
-    except ValueError:
-        return None
+def load_user(session_id: str):
+    # Every request compares the session's version with the account's: a session ended on one
+    # server (logout, new password, deactivation) is ended on all of them.
+    return user_for_session(db.session, session_id)

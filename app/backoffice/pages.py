@@ -1,8 +1,7 @@
-"""Login, logout and password change for the back office."""
+"""Login, logout, password change and the accounts page of the back office."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -10,9 +9,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
-from app.backoffice.accounts import AccountError, check_login, create_user, deactivate_user
+from app.backoffice.accounts import (
+    AccountError,
+    change_password,
+    check_login,
+    create_user,
+    deactivate_user,
+    end_sessions,
+    sign_out_everywhere,
+)
 from app.backoffice.forms import LoginForm, PasswordChangeForm, UserForm
 from app.backoffice.guard import admin_required, backoffice_blueprint
+from app.backoffice.throttle import LoginPolicy
 from app.core.forms import ButtonForm
 from app.core.i18n import clear_session_keeping_language
 from app.extensions import db, limiter
@@ -41,10 +49,8 @@ def login():
         return redirect(url_for("programme_admin.event_list"))
     form = LoginForm()
     if form.validate_on_submit() and (user := _check_login(form)) is not None:
-        # A fresh session at login: no fixation of a planted session id.
-        clear_session_keeping_language()
-        session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
-        login_user(user)
+        db.session.commit()  # the login time, and the end of this pair's delays
+        _sign_in(user)
         return redirect(_safe_next(request.args.get("next")))
     status = 422 if form.errors else 200
     return render_template("admin/login.html", form=form), status
@@ -53,26 +59,35 @@ def login():
 def _check_login(form: LoginForm) -> User | None:
     """The user the form's credentials open, or None with the reason on the password field."""
     try:
-        user = check_login(
+        return check_login(
             db.session,
             form.email.data,
             form.password.data,
+            request.remote_addr or "",  # the visitor's, behind TRUSTED_PROXIES
             utcnow(),
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
+            LoginPolicy.from_config(current_app.config),
         )
     except AccountError as refused:
+        db.session.rollback()
         form.password.errors.append(str(refused))
-        user = None
-    db.session.commit()  # the login time, or the failed attempt that counts towards a lockout
-    return user
+        return None
+
+
+def _sign_in(user: User) -> None:
+    # A fresh session at login: no fixation of a planted session id.
+    clear_session_keeping_language()
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+    login_user(user)
 
 
 @bp.post("/logout")
 def logout():
+    # Ends every session of the account, this one and any copy of its cookie.
+    end_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     clear_session_keeping_language()
-    flash(_("Sie sind abgemeldet."), "success")
+    flash(_("Sie sind abgemeldet, auf allen Geräten."), "success")
     return redirect(url_for("backoffice.login"))
 
 
@@ -83,8 +98,10 @@ def password():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append(_("Das bisherige Passwort ist nicht richtig."))
         else:
-            current_user.set_password(form.new_password.data)
+            user = current_user._get_current_object()
+            change_password(user, form.new_password.data)
             db.session.commit()
+            _sign_in(user)  # this session goes on under the new version; all others ended
             flash(_("Ihr Passwort wurde geändert."), "success")
             return redirect(url_for("programme_admin.event_list"))
     status = 422 if form.errors else 200
@@ -127,4 +144,16 @@ def user_deactivate(user_id: int):
     deactivate_user(db.session, user.email)
     db.session.commit()
     flash(_("Das Konto %(email)s ist deaktiviert.", email=user.email), "success")
+    return redirect(url_for("backoffice.user_list"))
+
+
+@bp.post("/users/<int:user_id>/sign-out")
+@admin_required
+def user_sign_out(user_id: int):
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, user_id) or abort(404)
+    sign_out_everywhere(db.session, current_user._get_current_object(), user)
+    db.session.commit()
+    flash(_("%(email)s ist jetzt überall abgemeldet.", email=user.email), "success")
     return redirect(url_for("backoffice.user_list"))

@@ -1,4 +1,5 @@
-"""Recording organiser actions that change an event or a registration (who, when, what)."""
+"""Recording organiser actions that change an event, a registration or an account (who, when,
+what)."""
 
 from __future__ import annotations
 
@@ -82,13 +83,16 @@ def record(
 ) -> AuditEntry:
     """Add an audit entry to the session, in the transaction of the change it describes.
 
-    ``target`` is an Event or a Registration; ``before`` and ``after`` are plain dicts (see
-    ``snapshot``). The actor may be None for the command line or the system.
+    ``target`` is an Event, a Registration or a back-office account (User); ``before`` and
+    ``after`` are plain dicts (see ``snapshot``). The actor may be None for the command line or
+    the system.
     """
     if isinstance(target, Registration):
         target_type, event_id = "registration", target.event_id
     elif isinstance(target, Event):
         target_type, event_id = "event", target.id
+    elif isinstance(target, User):
+        target_type, event_id = "user", None
     else:
         raise TypeError(f"cannot audit {target!r}")
     entry = AuditEntry(

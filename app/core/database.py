@@ -7,6 +7,13 @@ instead of failing half-way when two deferred transactions both try to write: in
 deferred reader that later writes gets SQLITE_BUSY at once, without waiting, if another
 connection committed in between).
 
+The same holds for every request that may change state: on SQLite each transaction of a POST
+(PUT, PATCH, DELETE) request begins with ``BEGIN IMMEDIATE``, so two requests that write at
+the same moment (or a request and the worker) take turns instead of one answering 500. GET
+never changes state (the few GET paths that store something, such as built calendar entries,
+end their read transaction first and write in a fresh one, which waits under the busy timeout
+because its first statement is a write).
+
 PostgreSQL: the event row is locked with ``SELECT ... FOR UPDATE`` under a short lock timeout.
 
 On both, a lock not granted within ``LOCK_TIMEOUT_SECONDS`` becomes ``TryAgain``, which the
@@ -15,7 +22,7 @@ views show as a friendly "please try again".
 
 from __future__ import annotations
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import event as sa_event
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
@@ -25,6 +32,8 @@ from sqlalchemy.sql import Select
 
 DEFAULT_LOCK_TIMEOUT_SECONDS = 10
 _BEGIN_OPTION = "startsmart_begin"
+# RFC 9110, section 9.2.1: the methods that are not meant to change state on the server.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 class TryAgain(Exception):
@@ -55,8 +64,21 @@ def configure_engine(engine: Engine) -> None:
 
     @sa_event.listens_for(engine, "begin")
     def _on_begin(connection):
-        mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        mode = connection.get_execution_options().get(_BEGIN_OPTION) or _request_begin_mode()
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except OperationalError as exc:  # the write lock was not free within busy_timeout
+            raise TryAgain() from exc
+
+
+def _request_begin_mode() -> str:
+    # A request that may change state takes the write lock with its first statement, reads
+    # included: its reads decide what it writes, and a deferred transaction that reads and
+    # then writes fails at once (SQLITE_BUSY, no waiting) if another connection committed in
+    # between. Outside requests (worker, command line) writers call begin_write().
+    if has_request_context() and request.method not in SAFE_METHODS:
+        return "IMMEDIATE"
+    return "DEFERRED"
 
 
 def _plain(session: Session) -> Session:
@@ -80,9 +102,9 @@ def begin_write(session: Session) -> None:
         session.commit()
     try:
         session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
-    except OperationalError as exc:  # SQLite: still locked after busy_timeout
+    except TryAgain:  # SQLite: still locked after busy_timeout
         session.rollback()
-        raise TryAgain() from exc
+        raise
 
 
 def holds_write_lock(session: Session) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 PLACEHOLDERS = {"int": "1", "default": "x"}
-ADMIN_ONLY = {"backoffice.user_list", "backoffice.user_deactivate"}
+ADMIN_ONLY = {"backoffice.user_list", "backoffice.user_deactivate", "backoffice.user_sign_out"}
 
 
 def admin_urls(app):

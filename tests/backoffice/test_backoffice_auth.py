@@ -1,11 +1,11 @@
-"""Logging in and out, lockout after repeated failures, session lifetime, password change."""
+"""Logging in and out, session lifetime, password change (throttling: test_login_throttle.py,
+ending sessions: test_sessions_end.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from app.extensions import limiter
-from app.models import User
 
 
 def test_login_leads_to_the_programme(log_in, client, organiser):
@@ -33,21 +33,6 @@ def test_wrong_password_shows_an_error_at_the_field(log_in, client, organiser):
     assert "E-Mail-Adresse oder Passwort sind nicht richtig" in response.text
     assert 'aria-invalid="true"' in response.text
     assert client.get("/admin/events").status_code == 302
-
-
-def test_account_is_locked_after_five_failures_even_for_the_right_password(
-    log_in, client, organiser, session
-):
-    for _ in range(5):
-        log_in(client, organiser.email, "falsch-falsch-falsch")
-    response = log_in(client, organiser.email)
-    assert response.status_code == 422
-    assert "vorübergehend gesperrt" in response.text
-    session.expire_all()
-    user = session.get(User, organiser.id)
-    user.locked_until = user.locked_until - timedelta(hours=1)  # the lockout has passed
-    session.commit()
-    assert log_in(client, organiser.email).status_code == 302
 
 
 def test_deactivated_accounts_cannot_log_in(log_in, client, make_user):
