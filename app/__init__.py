@@ -72,6 +72,7 @@ BLUEPRINTS = (
     ("app.intake.public_pages", ""),
     ("app.privacy.public_pages", ""),
     ("app.feeds.pages", ""),
+    ("app.certificates.public_pages", ""),
     ("app.api.views", "/api/v1"),
     ("app.backoffice.pages", "/admin"),
     ("app.programme.admin_pages", "/admin"),
@@ -80,6 +81,7 @@ BLUEPRINTS = (
     ("app.messaging.admin_pages", "/admin"),
     ("app.reporting.admin_pages", "/admin"),
     ("app.privacy.admin_pages", "/admin"),
+    ("app.certificates.admin_pages", "/admin"),
     ("app.intake.admin_pages", "/admin/intake"),
 )
 

@@ -26,6 +26,7 @@ DOMAINS = (
     "api",
     "backoffice",
     "devbox",
+    "certificates",
 )
 FOUNDATIONS = ("core", "models")
 PURE = ("mail", "calendar")
