@@ -83,6 +83,13 @@ class Config:
     # DSGVO: personal data of registrations is anonymised this many months after the event
     # ended (`flask privacy anonymise`, run by cron); the privacy notice states the period.
     ANONYMISE_AFTER_MONTHS = env_int("ANONYMISE_AFTER_MONTHS", 12)
+    # Expressions of interest (contact person, notes, consultation mails) are anonymised after
+    # this many months in which nothing happened to them; the privacy notice states it.
+    INTEREST_RETENTION_MONTHS = env_int("INTEREST_RETENTION_MONTHS", 24)
+    # The worker empties the text of delivered mails (they carry personal links) this many
+    # days after delivery; recipient, subject and status stay.
+    MAIL_BODY_RETENTION_DAYS = env_int("MAIL_BODY_RETENTION_DAYS", 7)
+
 
     # Protection of public forms
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)

@@ -93,10 +93,29 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            sqlite_foreign_keys(connection, False)
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                sqlite_foreign_keys(connection, True)
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+def sqlite_foreign_keys(connection, on: bool) -> None:
+    """Switch SQLite's foreign keys for this connection, outside any transaction.
+
+    A batch migration rebuilds a table on SQLite (copy, drop the old one, rename the copy).
+    With foreign keys on, dropping the old table first deletes its rows, and that runs every
+    ON DELETE CASCADE / SET NULL of the tables referring to it: the copy would be complete and
+    the rows referring to it gone. The Alembic documentation ("batch" mode, foreign keys) has
+    the pragma off while migrating; it only takes effect outside a transaction, hence the raw
+    DBAPI connection (the app's engine leaves transactions to SQLAlchemy).
+    """
+    connection.connection.dbapi_connection.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
 
 
 if context.is_offline_mode():

@@ -21,6 +21,7 @@ from babel.messages.pofile import read_po
 from flask_migrate import upgrade
 
 from app import create_app
+from app.booking.links import issue_link
 from app.booking.registration import Applicant, confirm_email, submit_registration
 from app.extensions import db
 from app.intake.interest import InterestApplication, confirm_interest, submit_interest
@@ -230,6 +231,9 @@ def make_registration(session):
             **fields,
         )
         session.add(registration)
+        # The person's link, as if a mail had brought it: registration.token holds it (only
+        # its hash is stored).
+        issue_link(session, registration, now)
         session.commit()
         return registration
 

@@ -25,9 +25,9 @@ from app.booking.errors import BookingError, DuplicateRegistration
 from app.booking.registration import (
     Applicant,
     active_registration,
-    cancel_registration,
     cancel_under_lock,
     new_registration,
+    remove_registration,
 )
 from app.booking.status import change_status
 from app.core.audit import record, snapshot
@@ -113,8 +113,7 @@ def cancel_on_behalf(
 ) -> Registration:
     registration = session.get(Registration, registration_id)
     before = snapshot(registration)
-    token = registration.token
-    registration = cancel_registration(session, token, now)
+    registration = remove_registration(session, registration_id, now)
     record(
         session,
         actor,

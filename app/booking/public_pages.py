@@ -61,14 +61,10 @@ def _submit(event: Event, slug: str, form: RegistrationForm, now: datetime):
     try:
         submit_registration(db.session, event, form.applicant(current_language()), now)
     except DuplicateRegistration:
+        # The same answer as for a new registration, so that nobody can find out from the page
+        # whether an address is registered; the address itself gets its link again.
         db.session.commit()  # keeps the queued reminder with the personal link
-        form.email.errors.append(
-            _(
-                "Mit dieser E-Mail-Adresse besteht bereits eine Anmeldung für diese "
-                "Veranstaltung. Wir haben Ihnen den persönlichen Link dazu noch einmal "
-                "geschickt."
-            )
-        )
+        return redirect(url_for("booking.registration_sent", slug=slug))
     except ModelProjectExcluded:
         db.session.rollback()
         form.municipality.errors.append(model_project_excluded_message())
@@ -101,6 +97,8 @@ def manage(token: str):
     return render_template(
         "public/manage.html",
         registration=registration,
+        # The page's buttons post to the link it was opened with: only its hash is stored.
+        token=token,
         event=registration.event,
         position=waitlist_position(db.session, registration),
         form=ButtonForm(),

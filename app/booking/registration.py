@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,10 +32,10 @@ from app.booking.errors import (
     RegistrationNotFound,
 )
 from app.booking.fairness import Claimant, claimant_of, is_excluded
+from app.booking.links import find_registration
 from app.booking.municipality import municipality_key, normalise_email
 from app.booking.status import change_status
 from app.core.database import TryAgain, begin_write, lock_rows
-from app.core.tokens import get_by_token
 from app.models import (
     ACTIVE_STATUSES,
     Event,
@@ -47,6 +47,10 @@ from app.models import (
 S = RegistrationStatus
 log = logging.getLogger(__name__)
 FINAL_STATUSES = (S.CANCELLED, S.EXPIRED)
+# A registration's link is sent again at most this often when its address is typed into the
+# form again: the answer on the page is the same either way (nobody can find out whether an
+# address is registered), and the mailbox is not flooded by someone who tries.
+REMINDER_INTERVAL = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ def pending_expiry() -> timedelta:
 
 def find_by_token(session: Session, token: str) -> Registration:
     """The one registration this personal link opens; RegistrationNotFound for any other."""
-    return get_by_token(session, Registration.token, token, RegistrationNotFound)
+    return find_registration(session, token, RegistrationNotFound)
 
 
 def active_registration(session: Session, event_id: int, email: str) -> Registration | None:
@@ -142,8 +146,9 @@ def submit_registration(
     """Create a pending registration and queue the opt-in mail. Holds no seat yet.
 
     The same e-mail address twice for one event raises DuplicateRegistration; the existing
-    registration's personal link is sent again, to that address only (the caller commits to
-    keep that mail). A funded model project at an event that excludes them raises
+    registration's personal link is sent again, to that address only and at most once per
+    ``REMINDER_INTERVAL`` (the caller commits to keep that mail, and answers as for a new
+    registration). A funded model project at an event that excludes them raises
     ModelProjectExcluded.
     """
     begin_write(session)
@@ -155,7 +160,7 @@ def submit_registration(
         raise ModelProjectExcluded()
     existing = active_registration(session, event.id, applicant.email)
     if existing is not None:
-        notify.link_reminder(session, existing)
+        remind_of_link(session, existing, now)
         raise DuplicateRegistration(existing)
     registration = new_registration(event, applicant, now)
     try:
@@ -165,10 +170,35 @@ def submit_registration(
     except IntegrityError:  # the same address submitted twice at the same moment (PostgreSQL)
         existing = active_registration(session, event.id, applicant.email)
         if existing is not None:
-            notify.link_reminder(session, existing)
+            remind_of_link(session, existing, now)
         raise DuplicateRegistration(existing) from None
     notify.opt_in(session, registration)
     return registration
+
+
+def remind_of_link(session: Session, registration: Registration, now: datetime) -> bool:
+    """Mail the person a link to their registration, unless one went out within the hour.
+
+    The time is claimed by one conditional UPDATE, so of two submissions at the same moment
+    only one finds the row still unclaimed and sends. Returns whether a mail was queued.
+    """
+    claimed = session.execute(
+        update(Registration)
+        .where(
+            Registration.id == registration.id,
+            or_(
+                Registration.link_reminder_at.is_(None),
+                Registration.link_reminder_at <= now - REMINDER_INTERVAL,
+            ),
+        )
+        .values(link_reminder_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not claimed.rowcount:
+        return False
+    session.refresh(registration, ["link_reminder_at"])
+    notify.link_reminder(session, registration)
+    return True
 
 
 @dataclass(frozen=True)

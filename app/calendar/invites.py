@@ -61,7 +61,7 @@ def attendee_address(registration: Registration) -> vCalAddress:
     return attendee
 
 
-def invite_description(registration: Registration, method: str) -> str:
+def invite_description(registration: Registration, method: str, manage_url: str = "") -> str:
     event = registration.event
     parts = [event.summary or event.title]
     if method == "REQUEST" and event.online_url:
@@ -71,18 +71,20 @@ def invite_description(registration: Registration, method: str) -> str:
         parts.append(_("Diese Veranstaltung wurde abgesagt."))
         if event.cancel_reason:
             parts.append(event.cancel_reason)
-    parts.append(
-        _(
-            "Ihre Anmeldung ansehen oder stornieren: %(url)s",
-            url=external_url("booking.manage", token=registration.token),
-        )
-    )
+    if manage_url:
+        parts.append(_("Ihre Anmeldung ansehen oder stornieren: %(url)s", url=manage_url))
     parts.append(_("Antworten auf diese Einladung werden nicht ausgewertet."))
     return "\n\n".join(parts)
 
 
-def build_invite(registration: Registration, method: str, now: datetime) -> str:
-    """A REQUEST (confirmed seat) or CANCEL for ``registration``; SEQUENCE from the row."""
+def build_invite(
+    registration: Registration, method: str, now: datetime, manage_url: str = ""
+) -> str:
+    """A REQUEST (confirmed seat) or CANCEL for ``registration``; SEQUENCE from the row.
+
+    ``manage_url`` is the personal link of the mail the invitation travels with (the caller
+    mints it; only its hash is stored), shown in the description.
+    """
     if method not in METHODS:
         raise ValueError(f"unknown iTIP method {method!r}")
     event = registration.event
@@ -92,7 +94,7 @@ def build_invite(registration: Registration, method: str, now: datetime) -> str:
         start=event.starts_at.astimezone(BERLIN),
         end=event.ends_at.astimezone(BERLIN),
         summary=event.title,
-        description=invite_description(registration, method),
+        description=invite_description(registration, method, manage_url),
         location=location_line(event) or None,
         url=external_url("programme.event_detail", slug=event.slug),
         sequence=registration.invite_sequence,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from app.booking.errors import RegistrationNotFound
@@ -27,6 +27,9 @@ from app.models import FeedScope, Registration, utcnow
 from app.programme.catalogue import find_visible_event
 
 bp = Blueprint("feeds", __name__)
+# Where a just-issued personal feed address waits (in the person's own session cookie) for the
+# page the button leads back to, which shows it once: only its hash is stored.
+NEW_FEED_URL = "new_personal_feed_url"
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Built public feeds by ETag: Google polls without validators, and gets the same bytes again
@@ -176,8 +179,9 @@ def _confirmed_owner(token: str) -> Registration:
 def issue_personal_feed(token: str):
     registration = _confirmed_owner(token)
     had_one = active_token(db.session, FeedScope.PERSONAL, registration.email_normalised)
-    issue_token(db.session, FeedScope.PERSONAL, registration.email_normalised, utcnow())
+    row = issue_token(db.session, FeedScope.PERSONAL, registration.email_normalised, utcnow())
     db.session.commit()
+    session[NEW_FEED_URL] = external_url("feeds.personal_feed", token=row.token)
     if had_one:
         flash(
             _("Ihr Kalender-Abo hat eine neue Adresse. Die bisherige gilt nicht mehr."), "success"
@@ -192,6 +196,7 @@ def revoke_personal_feed(token: str):
     registration = _confirmed_owner(token)
     revoke_tokens(db.session, FeedScope.PERSONAL, registration.email_normalised, utcnow())
     db.session.commit()
+    session.pop(NEW_FEED_URL, None)
     flash(_("Ihr Kalender-Abo ist beendet. Die Adresse gilt nicht mehr."), "success")
     return redirect(url_for("booking.manage", token=token) + "#kalender-abo")
 
@@ -199,12 +204,16 @@ def revoke_personal_feed(token: str):
 # Template helpers ---------------------------------------------------------------------------
 
 
-def personal_feed_url(registration: Registration) -> str | None:
-    """The https address of the person's live feed, or None when they have none."""
+def live_personal_feed(registration: Registration):
+    """The person's live feed token (its row; the address itself is not stored), or None."""
     if registration.email_confirmed_at is None:
         return None
-    row = active_token(db.session, FeedScope.PERSONAL, registration.email_normalised)
-    return external_url("feeds.personal_feed", token=row.token) if row else None
+    return active_token(db.session, FeedScope.PERSONAL, registration.email_normalised)
+
+
+def new_personal_feed_url() -> str | None:
+    """The address just issued by the button, once: the page that shows it takes it away."""
+    return session.pop(NEW_FEED_URL, None)
 
 
 def calendar_links(event) -> dict[str, str]:
@@ -226,6 +235,7 @@ def calendar_links(event) -> dict[str, str]:
 def feed_helpers():
     return {
         "calendar_links": calendar_links,
-        "personal_feed_url": personal_feed_url,
+        "live_personal_feed": live_personal_feed,
+        "new_personal_feed_url": new_personal_feed_url,
         "webcal_url": webcal_url,
     }

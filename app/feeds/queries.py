@@ -21,7 +21,6 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.calendar.feeds import FEED_COLUMNS, FeedEntry, FeedEvent
-from app.core.urls import external_url
 from app.models import Event, EventStatus, Registration, RegistrationStatus
 from app.programme.catalogue import CatalogueFilter, seat_info, visible_events_query
 
@@ -191,9 +190,11 @@ def personal_entries(session: Session, email_normalised: str, now: datetime) -> 
     for registration in chosen.values():
         event = registration.event
         cancelled = registration.status == RegistrationStatus.CANCELLED or event.is_cancelled
+        # No personal link here: only its hash is stored, and a feed is read again and again
+        # by calendar servers (a new link per poll would change every ETag).
         manage = _(
-            "Ihre Anmeldung ansehen oder stornieren: %(url)s",
-            url=external_url("booking.manage", token=registration.token),
+            "Ihre Anmeldung ansehen oder stornieren: über den persönlichen Link in Ihren "
+            "E-Mails zu dieser Anmeldung."
         )
         entries.append(
             FeedEntry(

@@ -113,12 +113,21 @@ def open_slots(session: Session, now: datetime) -> list[ConsultationSlot]:
     )
 
 
-def _cancel(session: Session, booking: ConsultationBooking, now: datetime) -> None:
+def _cancel(
+    session: Session, booking: ConsultationBooking, now: datetime, to_contact: bool = True
+) -> None:
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = now
     booking.invite_sequence += 1
     session.flush()
-    send_booking_mails(session, booking, "CANCEL", now)
+    send_booking_mails(session, booking, "CANCEL", now, to_contact=to_contact)
+
+
+def _back_from_booked(interest: ExpressionOfInterest, now: datetime) -> None:
+    """Without a booking the interest is where it was before the booking."""
+    if interest.stage == PipelineStage.CONSULTATION_BOOKED:
+        interest.stage = PipelineStage.CONTACTED if interest.contacted_at else PipelineStage.NEW
+        interest.stage_changed_at = now
 
 
 def book_slot(session: Session, token: str, slot_id: int, now: datetime) -> ConsultationBooking:
@@ -170,9 +179,27 @@ def cancel_consultation(session: Session, token: str, now: datetime) -> Consulta
     if booking is None:
         return None
     _cancel(session, booking, now)
-    if interest.stage == PipelineStage.CONSULTATION_BOOKED:
-        interest.stage = PipelineStage.CONTACTED if interest.contacted_at else PipelineStage.NEW
-        interest.stage_changed_at = now
+    _back_from_booked(interest, now)
+    return booking
+
+
+def cancel_for_erasure(
+    session: Session, interest_id: int, now: datetime
+) -> ConsultationBooking | None:
+    """Cancel the consultation of a contact person who asked to be erased (Art. 17 DSGVO).
+
+    The slot is free again at once, and the office's calendar gets the CANCEL; the contact
+    gets no mail (their address is being erased). The caller holds the write transaction
+    (``begin_write``) and has already removed the contact details, so the office's mail names
+    nobody. Locks in the order ``book_slot`` does: the interest, then the slot.
+    """
+    interest = lock_row(session, ExpressionOfInterest, interest_id, _lock_timeout())
+    booking = active_booking(session, interest.id)
+    if booking is None:
+        return None
+    lock_row(session, ConsultationSlot, booking.slot_id, _lock_timeout())
+    _cancel(session, booking, now, to_contact=False)
+    _back_from_booked(interest, now)
     return booking
 
 
@@ -183,10 +210,7 @@ def withdraw_slot(session: Session, slot_id: int, now: datetime) -> Consultation
     booking = booking_on_slot(session, slot.id)
     if booking is not None:
         _cancel(session, booking, now)
-        interest = booking.interest
-        if interest.stage == PipelineStage.CONSULTATION_BOOKED:
-            interest.stage = PipelineStage.CONTACTED if interest.contacted_at else PipelineStage.NEW
-            interest.stage_changed_at = now
+        _back_from_booked(booking.interest, now)
     slot.status = SlotStatus.WITHDRAWN
     return slot
 

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app.booking.municipality import normalise_email
 from app.core.database import begin_write
-from app.core.tokens import get_by_token
 from app.intake import mail
 from app.intake.errors import DuplicateInterest, InterestNotFound
+from app.intake.links import find_interest
 from app.intake.municipalities import find_or_create
 from app.models import (
     ExpressionOfInterest,
@@ -29,6 +29,10 @@ from app.models import (
 )
 
 log = logging.getLogger(__name__)
+# The link of an open expression of interest is sent again at most this often when the form is
+# filled in again for it: the page answers the same either way (nobody learns whether an
+# address is known), and the mailbox is not flooded by someone who tries.
+REMINDER_INTERVAL = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ def pending_expiry() -> timedelta:
 
 
 def find_by_token(session: Session, token: str) -> ExpressionOfInterest:
-    return get_by_token(session, ExpressionOfInterest.token, token, InterestNotFound)
+    return find_interest(session, token, InterestNotFound)
 
 
 def open_interest(
@@ -78,7 +82,8 @@ def submit_interest(
     """Record a pending expression of interest and queue the opt-in mail.
 
     The same person for the same municipality twice raises DuplicateInterest; the personal
-    link of the existing one is sent again, to that address only.
+    link of the existing one is sent again, to that address only and at most once per
+    ``REMINDER_INTERVAL`` (the caller commits, and answers as for a new one).
     """
     municipality = find_or_create(
         session,
@@ -90,7 +95,7 @@ def submit_interest(
     )
     existing = open_interest(session, municipality.id, application.email)
     if existing is not None:
-        mail.send_to_contact(session, "interest_link_reminder", existing)
+        remind_of_link(session, existing, now)
         raise DuplicateInterest(existing)
     topics = []
     if application.topic_ids:
@@ -121,6 +126,33 @@ def submit_interest(
     session.flush()
     mail.send_to_contact(session, "interest_opt_in", interest)
     return interest
+
+
+def remind_of_link(session: Session, interest: ExpressionOfInterest, now: datetime) -> bool:
+    """Mail the contact a link to their expression of interest, unless one went out within
+    the hour. Whether one was sent.
+
+    The time is claimed by one conditional UPDATE, so of two submissions at the same moment
+    only one finds the row still unclaimed (the other's UPDATE waits for the row and then
+    matches nothing).
+    """
+    claimed = session.execute(
+        update(ExpressionOfInterest)
+        .where(
+            ExpressionOfInterest.id == interest.id,
+            or_(
+                ExpressionOfInterest.link_reminder_at.is_(None),
+                ExpressionOfInterest.link_reminder_at <= now - REMINDER_INTERVAL,
+            ),
+        )
+        .values(link_reminder_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not claimed.rowcount:
+        return False
+    session.refresh(interest, ["link_reminder_at"])
+    mail.send_to_contact(session, "interest_link_reminder", interest)
+    return True
 
 
 def confirm_interest(session: Session, token: str, now: datetime) -> ExpressionOfInterest:

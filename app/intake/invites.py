@@ -11,7 +11,7 @@ from icalendar import Calendar, vCalAddress
 from icalendar import Event as VEvent
 
 from app.calendar.invites import organizer_address
-from app.core.urls import base_host, external_url
+from app.core.urls import base_host
 from app.models import ConsultationBooking, ConsultationSlot, SlotChannel
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -31,7 +31,7 @@ def channel_line(slot: ConsultationSlot) -> str:
     return f"{label}: {slot.access_details}" if slot.access_details else label
 
 
-def _description(booking: ConsultationBooking, for_organiser: bool) -> str:
+def _description(booking: ConsultationBooking, for_organiser: bool, manage_url: str = "") -> str:
     interest, slot = booking.interest, booking.slot
     lines = [channel_line(slot)]
     if for_organiser:
@@ -44,16 +44,21 @@ def _description(booking: ConsultationBooking, for_organiser: bool) -> str:
             lines.append(_("Themen: %(topics)s", topics=topics))
         if interest.message:
             lines.append(interest.message)
-    else:
-        manage_url = external_url("intake.manage", token=interest.token)
+    elif manage_url:
         lines.append(_("Termin ansehen, verschieben oder absagen: %(url)s", url=manage_url))
     return "\n\n".join(lines)
 
 
 def build_consultation_invite(
-    booking: ConsultationBooking, method: str, now: datetime, for_organiser: bool
+    booking: ConsultationBooking,
+    method: str,
+    now: datetime,
+    for_organiser: bool,
+    manage_url: str = "",
 ) -> str:
     """REQUEST or CANCEL for one booking; the same UID for both sides, SEQUENCE from the row.
+
+    ``manage_url`` is the contact's personal link of the mail the invitation travels with.
 
     The office's address is ORGANIZER (it sends the mail); the organiser running the
     consultation and the municipality's contact person are both attendees.
@@ -79,7 +84,7 @@ def build_consultation_invite(
             start=slot.starts_at.astimezone(BERLIN),
             end=slot.ends_at.astimezone(BERLIN),
             summary=summary,
-            description=_description(booking, for_organiser),
+            description=_description(booking, for_organiser, manage_url),
             location=channel_line(slot),
             sequence=booking.invite_sequence,
             status="CONFIRMED" if method == "REQUEST" else "CANCELLED",

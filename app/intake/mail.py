@@ -7,9 +7,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from app.core.urls import external_url
+from app.intake.links import manage_url
 from app.mail.outbox import MailContent, enqueue
-from app.models import ConsultationBooking, ExpressionOfInterest
+from app.models import ConsultationBooking, ExpressionOfInterest, OutboxMessage, utcnow
 
 
 def _subjects() -> dict[str, str]:
@@ -31,14 +31,16 @@ def compose(
     language: str,
     ics="",
     recipient_name: str = "",
+    link: str = "",
     **context,
 ) -> MailContent:
-    """Render ``templates/mail/<kind>.txt`` and ``.html``; ``ics`` carries an invitation."""
+    """Render ``templates/mail/<kind>.txt`` and ``.html``; ``ics`` carries an invitation.
+
+    ``link`` is the contact person's personal link for this mail (``send_to_contact`` mints
+    it); the office's copies have none.
+    """
     with force_locale(language or "de"):
-        context.update(
-            interest=interest,
-            manage_url=external_url("intake.manage", token=interest.token),
-        )
+        context.update(interest=interest, manage_url=link)
         subject = f"{_subjects()[kind]}: {interest.municipality_name}"
         body_text = render_template(f"mail/{kind}.txt", **context)
         body_html = render_template(f"mail/{kind}.html", subject=subject, **context)
@@ -56,26 +58,50 @@ def compose(
     )
 
 
-def send_to_contact(session: Session, kind: str, interest: ExpressionOfInterest, **context):
+def _enqueue(session: Session, kind: str, content: MailContent, interest: ExpressionOfInterest):
+    mail = enqueue(session, kind, content)
+    # Every mail about the contact person, the office's copies too, is found by this when
+    # the person is erased or anonymised.
+    mail.interest_id = interest.id
+    return mail
+
+
+def send_to_contact(
+    session: Session, kind: str, interest: ExpressionOfInterest, link: str = "", **context
+) -> OutboxMessage:
+    """Queue a mail to the contact person, with a personal link of its own (or ``link``)."""
     content = compose(
         kind,
         interest,
         interest.email,
         interest.language,
         recipient_name=interest.full_name,
+        link=link or manage_url(session, interest, utcnow()),
         **context,
     )
-    return enqueue(session, kind, content)
+    return _enqueue(session, kind, content, interest)
 
 
-def send_booking_mails(session: Session, booking: ConsultationBooking, method: str, now) -> None:
-    """The invitation (REQUEST) or its cancellation (CANCEL) to both sides of a consultation."""
+def send_booking_mails(
+    session: Session, booking: ConsultationBooking, method: str, now, to_contact: bool = True
+) -> None:
+    """The invitation (REQUEST) or its cancellation (CANCEL) to both sides of a consultation.
+
+    Without ``to_contact`` only the office's copy goes out (the contact person asked to be
+    erased: no mail may go to the address, and the office's calendar must lose the entry).
+    """
     from app.intake.invites import build_consultation_invite
 
     interest, slot = booking.interest, booking.slot
     kind = "consultation_booked" if method == "REQUEST" else "consultation_cancelled"
-    contact_ics = build_consultation_invite(booking, method, now, for_organiser=False)
-    send_to_contact(session, kind, interest, booking=booking, slot=slot, ics=contact_ics)
+    if to_contact:
+        link = manage_url(session, interest, now)
+        contact_ics = build_consultation_invite(
+            booking, method, now, for_organiser=False, manage_url=link
+        )
+        send_to_contact(
+            session, kind, interest, link=link, booking=booking, slot=slot, ics=contact_ics
+        )
     # The office works in German; the organiser's copy names the contact and the topics.
     organiser_ics = build_consultation_invite(booking, method, now, for_organiser=True)
     content = compose(
@@ -88,4 +114,4 @@ def send_booking_mails(session: Session, booking: ConsultationBooking, method: s
         booking=booking,
         slot=slot,
     )
-    enqueue(session, f"{kind}_organiser", content)
+    _enqueue(session, f"{kind}_organiser", content, interest)

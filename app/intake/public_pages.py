@@ -5,6 +5,8 @@ Links in mails only lead to pages; every change is a POST from a button on that 
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -42,28 +44,23 @@ def interest_form():
         (topic.id, topic.name) for topic in db.session.scalars(select(Topic).order_by(Topic.name))
     ]
     # A filled-in honeypot (website) gets the same success page, and nothing is stored.
-    if form.validate_on_submit() and (form.website.data or _submit(form)):
+    if form.validate_on_submit():
+        if not form.website.data:
+            _submit(form)
         return redirect(url_for("intake.interest_sent"))
     status = 422 if form.errors else 200
     return render_template("intake/form.html", form=form), status
 
 
-def _submit(form: InterestForm) -> bool:
-    """Store the expression of interest; False (with the reason on the field) for a repeat."""
-    try:
+def _submit(form: InterestForm) -> None:
+    """Store the expression of interest, or (for a repeat) send its link again.
+
+    Both end on the same page: nobody can find out from it whether an address is known.
+    """
+    # For a repeat the reminder with the personal link is queued; the commit keeps it.
+    with suppress(DuplicateInterest):
         submit_interest(db.session, _application(form), utcnow())
-    except DuplicateInterest:
-        db.session.commit()  # keeps the queued reminder with the personal link
-        form.email.errors.append(
-            _(
-                "Mit dieser E-Mail-Adresse liegt für Ihre Kommune bereits eine "
-                "Interessensbekundung vor. Wir haben Ihnen den persönlichen Link dazu noch "
-                "einmal geschickt."
-            )
-        )
-        return False
     db.session.commit()
-    return True
 
 
 def _application(form: InterestForm) -> InterestApplication:
@@ -105,6 +102,8 @@ def manage(token: str):
     return render_template(
         "intake/manage.html",
         interest=interest,
+        # The page's buttons post to the link it was opened with: only its hash is stored.
+        token=token,
         booking=booking,
         slots=slots,
         form=ButtonForm(),
@@ -119,7 +118,10 @@ def _check_button(token: str):
         abort(400)
 
 
+# The buttons are limited like every other self-service button: booking or cancelling sends
+# two mails, and each press is a lookup of a guessed token.
 @bp.post("/interessensbekundung/<token>/bestaetigen")
+@limiter.limit(public_form_limit)
 def confirm(token: str):
     _check_button(token)
     interest = confirm_interest(db.session, token, utcnow())
@@ -130,6 +132,7 @@ def confirm(token: str):
 
 
 @bp.post("/interessensbekundung/<token>/termin")
+@limiter.limit(public_form_limit)
 def book(token: str):
     _interest_or_404(token)
     form = BookSlotForm()
@@ -158,6 +161,7 @@ def book(token: str):
 
 
 @bp.post("/interessensbekundung/<token>/termin/absagen")
+@limiter.limit(public_form_limit)
 def cancel(token: str):
     _check_button(token)
     try:

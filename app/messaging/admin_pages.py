@@ -91,7 +91,9 @@ def event_message_preview(event_id: int):
     people = messaging.recipients(db.session, event.id, form.group.data)
     if not people:
         return _empty_group_page(event, form)
-    sample = messaging.render_message(people[0], form.subject.data, form.body.data, utcnow())
+    sample = messaging.render_message(
+        people[0], form.subject.data, form.body.data, utcnow(), messaging.preview_link()
+    )
     send = SendForm(formdata=None, data={**form.data, "send_key": secrets.token_urlsafe(24)})
     return render_template(
         "admin/message_preview.html",

@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from app.booking.links import manage_url
 from app.core.audit import record
 from app.core.urls import external_url
 from app.mail.outbox import MailContent, enqueue
@@ -68,8 +69,17 @@ def recipients(session: Session, event_id: int, group: str) -> list[Registration
     )
 
 
-def render_message(registration: Registration, subject: str, body: str, now: datetime):
-    """The mail one recipient gets: salutation, the organiser's text, the personal link."""
+def preview_link() -> str:
+    """What the preview shows in place of the personal link: each recipient's mail gets a
+    link of its own when it is queued (only its hash is stored), so the preview cannot show
+    a real one, and an organiser never sees a working link to someone's page."""
+    return external_url("booking.manage", token="persoenlicher-link")
+
+
+def render_message(
+    registration: Registration, subject: str, body: str, now: datetime, link: str
+) -> MailContent:
+    """The mail one recipient gets: salutation, the organiser's text, the personal ``link``."""
     event = registration.event
     with force_locale(registration.language or "de"):
         context = dict(
@@ -79,7 +89,7 @@ def render_message(registration: Registration, subject: str, body: str, now: dat
             text=body.strip(),
             paragraphs=[part.strip() for part in body.strip().split("\n\n") if part.strip()],
             can_cancel=registration.status in ACTIVE_FOR_CANCEL and now < event.starts_at,
-            manage_url=external_url("booking.manage", token=registration.token),
+            manage_url=link,
         )
         body_text = render_template("mail/organiser_message.txt", **context)
         body_html = render_template("mail/organiser_message.html", subject=subject, **context)
@@ -124,9 +134,10 @@ def send_message(
     )
     session.add(message)
     for registration in people:
-        mail = enqueue(
-            session, KIND, render_message(registration, subject, body, now), registration.id
+        content = render_message(
+            registration, subject, body, now, manage_url(session, registration, now)
         )
+        mail = enqueue(session, KIND, content, registration.id)
         session.flush()
         session.add(
             OrganiserMessageRecipient(

@@ -16,6 +16,7 @@ from app.models.intake import (
     ConsultationBooking,
     ConsultationSlot,
     ExpressionOfInterest,
+    InterestLink,
     InterestNote,
     InterestStatus,
     Municipality,
@@ -34,6 +35,7 @@ from app.models.registration import (
     SEAT_HOLDING_STATUSES,
     Attendance,
     Registration,
+    RegistrationLink,
     RegistrationStatus,
 )
 from app.models.types import utcnow
@@ -54,6 +56,7 @@ __all__ = [
     "EventStatus",
     "ExpressionOfInterest",
     "FeedScope",
+    "InterestLink",
     "InterestNote",
     "InterestStatus",
     "Municipality",
@@ -65,6 +68,7 @@ __all__ = [
     "OutboxStatus",
     "PipelineStage",
     "Registration",
+    "RegistrationLink",
     "RegistrationStatus",
     "SizeClass",
     "SlotChannel",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
 
 from sqlalchemy import Index, LargeBinary, String
@@ -19,13 +18,13 @@ class FeedScope(enum.StrEnum):
     ORGANISERS = "organisers"  # every event, drafts included
 
 
-def new_feed_token() -> str:
-    # 32 url-safe characters = 192 random bits, well past guessing (128 would do): the URL is
-    # the only key to a person's events and online links.
-    return secrets.token_urlsafe(24)
-
-
 class CalendarFeedToken(db.Model):
+    """A feed's secret URL, stored as the SHA-256 of its token.
+
+    The plain token is shown once, when it is issued (``app.feeds.tokens.issue_token`` leaves it
+    in the instance attribute ``token``, not a column); whoever loses it issues a new one.
+    """
+
     __tablename__ = "calendar_feed_tokens"
     __table_args__ = (Index("ix_calendar_feed_tokens_owner", "scope", "email_normalised"),)
 
@@ -33,7 +32,8 @@ class CalendarFeedToken(db.Model):
     scope: Mapped[FeedScope] = mapped_column(enum_column(FeedScope))
     # The person whose registrations the feed lists; empty for the organisers' feed.
     email_normalised: Mapped[str] = mapped_column(String(254), default="")
-    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_feed_token)
+    # The URL is the only key to a person's events and online links.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A revoked token's URL answers 410 Gone; a new token replaces it.
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

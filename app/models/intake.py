@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import (
@@ -22,11 +21,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.event import Topic, enum_column
 from app.models.types import UTCDateTime, utcnow
-
-
-def new_token() -> str:
-    # 32 url-safe characters = 192 random bits, as for registrations.
-    return secrets.token_urlsafe(24)
 
 
 class SizeClass(enum.StrEnum):
@@ -148,13 +142,17 @@ interest_topics = Table(
 
 
 class ExpressionOfInterest(db.Model):
-    """A municipality's Interessensbekundung, with the office's pipeline stage."""
+    """A municipality's Interessensbekundung, with the office's pipeline stage.
+
+    Its personal links live in ``interest_links`` (only their hashes); as for registrations,
+    the instance attribute ``token`` (not a column) holds the plain token of a link just
+    minted by ``app.intake.links.issue_link``, and a row read from the database has none.
+    """
 
     __tablename__ = "expressions_of_interest"
     __table_args__ = (Index("ix_interest_status_stage", "status", "stage"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     status: Mapped[InterestStatus] = mapped_column(
         enum_column(InterestStatus), default=InterestStatus.PENDING
     )
@@ -191,6 +189,11 @@ class ExpressionOfInterest(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
     )
     assignee_name: Mapped[str] = mapped_column(String(200), default="")
+    # The last "already submitted" reminder: at most one an hour (see app.intake.interest).
+    link_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set when the contact details were removed (DSGVO: after the retention period or on
+    # request); municipality, stage, topics and consultations stay for the statistics.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     municipality: Mapped[Municipality] = relationship(lazy="joined", innerjoin=True)
     topics: Mapped[list[Topic]] = relationship(
@@ -219,6 +222,25 @@ class ExpressionOfInterest(db.Model):
 
     def __repr__(self) -> str:
         return f"<ExpressionOfInterest {self.id} {self.status}/{self.stage}>"
+
+
+class InterestLink(db.Model):
+    """One personal link to an expression of interest, as the SHA-256 of its token; every
+    mail that carries a link gets a new one, all valid until the contact is anonymised."""
+
+    __tablename__ = "interest_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interest_id: Mapped[int] = mapped_column(
+        ForeignKey("expressions_of_interest.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    interest: Mapped[ExpressionOfInterest] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<InterestLink {self.id} interest={self.interest_id}>"
 
 
 class InterestNote(db.Model):

@@ -40,6 +40,11 @@ class OutboxMessage(db.Model):
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    # The expression of interest a mail is about, the office's copies included: erasure and
+    # anonymisation find every mail about a contact person by it.
+    interest_id: Mapped[int | None] = mapped_column(
+        ForeignKey("expressions_of_interest.id", ondelete="SET NULL"), nullable=True, index=True
+    )
 
     status: Mapped[OutboxStatus] = mapped_column(
         enum_column(OutboxStatus), default=OutboxStatus.QUEUED

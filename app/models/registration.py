@@ -45,12 +45,21 @@ ACTIVE_STATUSES = (
 SEAT_HOLDING_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
 
 
-def new_token() -> str:
-    # 32 url-safe characters = 192 random bits.
-    return secrets.token_urlsafe(24)
+def new_checkin_code() -> str:
+    # 80 random bits: the code only opens the entry for a logged-in organiser at the door, and
+    # it is short enough for a QR code that phones read from a printed page.
+    return secrets.token_hex(10)
 
 
 class Registration(db.Model):
+    """One person's registration for one event.
+
+    Its personal links live in ``registration_links`` (only their hashes). Code that has just
+    minted a link finds its plain token in the instance attribute ``token`` (not a column, set
+    by ``app.booking.links.issue_link``); a registration read from the database has none, so
+    a mail never builds its link from it but mints its own.
+    """
+
     __tablename__ = "registrations"
     __table_args__ = (
         # One active registration per e-mail and event, enforced by the database as the last
@@ -68,7 +77,6 @@ class Registration(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
-    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     status: Mapped[RegistrationStatus] = mapped_column(
         enum_column(RegistrationStatus), default=RegistrationStatus.PENDING
     )
@@ -97,6 +105,12 @@ class Registration(db.Model):
     # Attendance at the door (back office): None until checked, then "attended" or "no_show".
     attendance: Mapped[str | None] = mapped_column(String(16), nullable=True)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # What the QR code in the confirmation mail carries: random, unrelated to the personal
+    # links, so a photographed badge opens no self-service page. Stored, because the code is
+    # drawn again at each delivery and must stay the same in every mail.
+    checkin_code: Mapped[str] = mapped_column(String(20), unique=True, default=new_checkin_code)
+    # The last "you are already registered" reminder: at most one an hour (see booking).
+    link_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Set when the personal data was removed (DSGVO: after the retention period or on request);
     # status, attendance and the municipality stay for the statistics.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -113,3 +127,25 @@ class Registration(db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.status}>"
+
+
+class RegistrationLink(db.Model):
+    """One personal link to a registration, as the SHA-256 of its token.
+
+    Every mail that carries a link gets a new one, and all stay valid until the registration is
+    anonymised, so a link in an older mail keeps working (see ``app.booking.links``).
+    """
+
+    __tablename__ = "registration_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<RegistrationLink {self.id} registration={self.registration_id}>"

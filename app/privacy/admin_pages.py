@@ -126,12 +126,15 @@ def _flash_erasure(report: ErasureReport) -> None:
     flash(
         _(
             "Gelöscht: %(registrations)d Anmeldungen anonymisiert (davon %(cancelled)d "
-            "storniert), %(mails)d E-Mails gelöscht, %(interests)d Interessensbekundungen "
-            "anonymisiert.",
+            "storniert), %(interests)d Interessensbekundungen anonymisiert (davon "
+            "%(consultations)d Beratungstermine abgesagt), %(mails)d E-Mails gelöscht, "
+            "%(feeds)d Kalender-Abos beendet.",
             registrations=report.registrations,
             cancelled=report.cancelled,
-            mails=report.mails_deleted,
             interests=report.interests,
+            consultations=report.consultations_cancelled,
+            mails=report.mails_deleted,
+            feeds=report.feeds_deleted,
         ),
         "success",
     )

@@ -1,9 +1,12 @@
 """A person's stored data, found by e-mail address, and the steps that remove it.
 
-Retention (``retention``), access (``access``) and erasure (``erasure``) share these. What stays
-after anonymisation: the event, status, attendance, municipality, Land, AGS and the
-municipality key. They describe a municipality's participation, not a person, and the
-statistics count them.
+Retention (``retention``), access (``access``) and erasure (``erasure``) share these; what each
+column holds and how it is removed is written down once, in ``registry``. What stays after
+anonymisation: of a registration the event, status, attendance, municipality, Land, AGS and
+the municipality key; of an expression of interest the municipality, Land, AGS, size class,
+strategy stage, topics, stage, dates and its consultations (cancelled or held, with their
+slots). They describe a municipality's participation, not a person, and the statistics count
+them.
 """
 
 from __future__ import annotations
@@ -14,12 +17,18 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEntry, ExpressionOfInterest, OutboxMessage, Registration
-from app.models.registration import new_token
-
-ANONYMISED = "anonymisiert"
-# Keys of audit snapshots that hold personal data of a registration or an interest.
-PERSONAL_KEYS = ("first_name", "last_name", "email", "role", "phone")
+from app.booking import links as registration_links
+from app.feeds.tokens import delete_personal_tokens
+from app.intake import links as interest_links
+from app.models import (
+    AuditEntry,
+    ExpressionOfInterest,
+    InterestNote,
+    OutboxMessage,
+    Registration,
+)
+from app.models.registration import new_checkin_code
+from app.privacy.registry import ANONYMISED, PERSONAL_KEYS, scrub_row
 
 
 def registrations_of(session: Session, email: str) -> list[Registration]:
@@ -37,27 +46,37 @@ def interests_of(session: Session, email: str) -> list[ExpressionOfInterest]:
     return list(
         session.scalars(
             select(ExpressionOfInterest)
-            .where(ExpressionOfInterest.email_normalised == email)
+            .where(
+                ExpressionOfInterest.email_normalised == email,
+                ExpressionOfInterest.anonymised_at.is_(None),
+            )
             .order_by(ExpressionOfInterest.created_at, ExpressionOfInterest.id)
         )
     )
 
 
-def anonymised_email(kind: str, row_id: int) -> str:
-    # Unique per row (the active-registration index is unique per e-mail and event) and in
-    # the reserved .invalid domain, so nothing can ever be sent there.
-    return f"{ANONYMISED}-{kind}-{row_id}@anonym.invalid"
-
-
-def anonymise_registration(registration: Registration, now: datetime) -> None:
-    registration.first_name = ANONYMISED
-    registration.last_name = ""
-    registration.email = anonymised_email("r", registration.id)
-    registration.email_normalised = registration.email
-    registration.role = ""
-    # The old link (in mails already delivered) must open nothing any more.
-    registration.token = new_token()
+def anonymise_registration(session: Session, registration: Registration, now: datetime) -> None:
+    """Remove the person from a registration; its links (in mails already delivered) and its
+    check-in code open nothing any more."""
+    scrub_row(registration, "r")
+    registration.checkin_code = new_checkin_code()
     registration.anonymised_at = now
+    registration_links.revoke_links(session, [registration.id])
+
+
+def anonymise_interest(session: Session, interest: ExpressionOfInterest, now: datetime) -> int:
+    """Remove the contact person from an expression of interest: their details, their links
+    and the office's notes (which may name them). Returns the notes deleted."""
+    scrub_row(interest, "i")
+    interest.anonymised_at = now
+    interest_links.revoke_links(session, [interest.id])
+    result = session.execute(
+        delete(InterestNote)
+        .where(InterestNote.interest_id == interest.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(interest, ["notes"])
+    return result.rowcount or 0
 
 
 def scrub_audit(session: Session, target_type: str, ids: list[int]) -> int:
@@ -82,11 +101,19 @@ def scrub_audit(session: Session, target_type: str, ids: list[int]) -> int:
     return changed
 
 
-def delete_mails(session: Session, registration_ids: list[int], email: str | None = None) -> int:
-    """Delete the outbox mails about these registrations, or sent to ``email``."""
+def delete_mails(
+    session: Session,
+    registration_ids: list[int],
+    email: str | None = None,
+    interest_ids: list[int] | None = None,
+) -> int:
+    """Delete the outbox mails about these registrations or expressions of interest (the
+    office's copies included), or sent to ``email``."""
     conditions = []
     if registration_ids:
         conditions.append(OutboxMessage.registration_id.in_(registration_ids))
+    if interest_ids:
+        conditions.append(OutboxMessage.interest_id.in_(interest_ids))
     if email:
         conditions.append(func.lower(OutboxMessage.recipient) == email)
     if not conditions:
@@ -95,3 +122,22 @@ def delete_mails(session: Session, registration_ids: list[int], email: str | Non
         delete(OutboxMessage).where(or_(*conditions)).execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
+
+
+def forget_feeds(session: Session, emails: list[str]) -> int:
+    """Delete the personal feeds of these addresses: the URLs answer 404 from now on."""
+    return delete_personal_tokens(session, emails)
+
+
+def addresses_without_registrations(session: Session, emails: list[str]) -> list[str]:
+    """Those of ``emails`` that no registration with personal data has any more."""
+    if not emails:
+        return []
+    still = set(
+        session.scalars(
+            select(Registration.email_normalised).where(
+                Registration.email_normalised.in_(emails), Registration.anonymised_at.is_(None)
+            )
+        )
+    )
+    return [email for email in emails if email not in still]

@@ -15,6 +15,8 @@ def privacy_notice():
     return render_template(
         "public/privacy.html",
         months=config["ANONYMISE_AFTER_MONTHS"],
+        interest_months=config["INTEREST_RETENTION_MONTHS"],
+        mail_days=config["MAIL_BODY_RETENTION_DAYS"],
         pending_hours=config["PENDING_EXPIRY_HOURS"],
         contact=parseaddr(config["MAIL_DEFAULT_SENDER"] or "")[1],
     )

@@ -146,7 +146,6 @@ def test_intake_mail_follows_the_language_of_the_expression_of_interest(app_ctx)
     from app.intake.mail import compose
 
     interest = ExpressionOfInterest(
-        token="t" * 32,
         municipality_name="Musterstadt",
         first_name="Jane",
         last_name="Doe",

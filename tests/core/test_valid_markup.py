@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.booking.links import issue_link
 from app.booking.registration import confirm_email, submit_registration
 from app.intake.consultation import book_slot, publish_slot
 from app.intake.interest import confirm_interest, submit_interest
@@ -80,9 +81,12 @@ def demo_programme(session, now, applicant, interest_application) -> dict:
     event = next(e for e in upcoming if e.capacity > 0 and e.venue)
 
     def of_status(status):
-        return session.scalar(
+        registration = session.scalar(
             select(Registration).where(Registration.status == status).order_by(Registration.id)
         )
+        issue_link(session, registration, now)  # the link a mail would bring: .token
+        session.commit()
+        return registration
 
     person = submit_registration(session, event, applicant, now)
     session.commit()

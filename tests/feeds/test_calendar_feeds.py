@@ -283,7 +283,10 @@ def test_organisers_feed_shows_drafts_behind_a_revocable_token(
     url = result.output.strip()
     assert url.startswith("http://startsmart.test/feeds/organisers/")
     path = url.removeprefix("http://startsmart.test")
-    assert runner.invoke(args=["feeds", "organiser-url"]).output.strip() == url  # stays
+    # Only a hash is stored: the address is printed once, and asking again changes nothing.
+    again = runner.invoke(args=["feeds", "organiser-url"]).output
+    assert "cannot be shown again" in again and "--new" in again
+    assert "/feeds/organisers/" not in again
 
     calendar = feed(client.get(path))
     assert_feed_header(calendar, "Organisation")

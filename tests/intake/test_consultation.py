@@ -197,7 +197,7 @@ def test_concurrent_bookings_never_double_book_a_slot(
     app, session, make_interest, make_slot, now, round_
 ):
     interests = [make_interest() for _ in range(20)]
-    slot = make_slot()
+    slot_id = make_slot().id  # read here: the threads must not load the test's objects
     tokens = [interest.token for interest in interests]
     outcomes, errors = [], []
     barrier = threading.Barrier(len(tokens))
@@ -207,7 +207,7 @@ def test_concurrent_bookings_never_double_book_a_slot(
             with app.app_context():
                 barrier.wait(timeout=30)
                 try:
-                    book_slot(db.session, token, slot.id, utcnow())
+                    book_slot(db.session, token, slot_id, utcnow())
                     db.session.commit()
                     outcomes.append("booked")
                 except SlotTaken:

@@ -65,12 +65,13 @@ def test_anonymise_command_removes_personal_data_after_the_retention_period(
     result = runner.invoke(args=["privacy", "anonymise"])
 
     assert result.exit_code == 0, result.output
-    assert "1 registrations of 1 events anonymised, 1 mails deleted" in result.output
+    assert "1 registrations of 1 events anonymised" in result.output
+    assert "1 mails deleted" in result.output
     session.expire_all()
     gone = session.get(Registration, gone.id)
     assert "Greta" not in gone.first_name and gone.last_name == "" and gone.role == ""
     assert gone.email.endswith(".invalid") and "greta" not in gone.email
-    assert gone.token != old_token and gone.anonymised_at is not None
+    assert gone.anonymised_at is not None
     # What the statistics need stays.
     assert (gone.municipality, gone.state, gone.ags) == ("Fürth", "09", "09563000")
     assert (gone.status, gone.attendance) == (S.CONFIRMED, "attended")
