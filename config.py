@@ -76,6 +76,8 @@ class Config:
     # Booking rules
     PENDING_EXPIRY_HOURS = env_int("PENDING_EXPIRY_HOURS", 48)
     OFFER_HOURS_DEFAULT = env_int("OFFER_HOURS_DEFAULT", 48)
+    # A calendar reminder (VALARM) this many hours before the start in every invitation; 0: none.
+    INVITE_ALARM_HOURS = env_int("INVITE_ALARM_HOURS", 24)
     LOCK_TIMEOUT_SECONDS = env_int("LOCK_TIMEOUT_SECONDS", 10)
     OFFICE_NAME = env_str("OFFICE_NAME", "Koordinierungs- und Transferstelle Start Smart")
     # Intake: a confirmed expression of interest not contacted within this many days is overdue.

@@ -72,6 +72,7 @@ BLUEPRINTS = (
     ("app.intake.public_pages", ""),
     ("app.privacy.public_pages", ""),
     ("app.feeds.pages", ""),
+    ("app.booking.reminder_pages", ""),
     ("app.api.views", "/api/v1"),
     ("app.backoffice.pages", "/admin"),
     ("app.programme.admin_pages", "/admin"),

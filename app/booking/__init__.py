@@ -18,11 +18,28 @@ def init_app(app: Flask) -> None:
         checkin_url,
     )
     from app.booking.registration import expire_offers, expire_pending
+    from app.booking.reminders import send_due_reminders
     from app.mail.housekeeping import register_job
     from app.mail.message import register_inline_image
 
     register_job(app, "pending_expiry", expire_pending)
     register_job(app, "offer_expiry", expire_offers)
+    register_job(app, "reminders", send_due_reminders)
     register_inline_image(app, CHECKIN_QR_CID, checkin_qr_for_mail)
     app.add_template_global(checkin_qr_data_uri, "checkin_qr_data_uri")
     app.add_template_global(checkin_url, "checkin_url")
+    _reminder_globals(app)
+
+
+def _reminder_globals(app: Flask) -> None:
+    """What the personal page and the back office show about reminders."""
+    from app.booking import reminders
+    from app.extensions import db
+
+    app.add_template_global(reminders.event_reminder_days, "reminder_days_of")
+    app.add_template_global(
+        lambda registration: reminders.reminders_off(db.session, registration), "reminders_off"
+    )
+    app.add_template_global(
+        lambda event: reminders.reminder_counts(db.session, event.id), "event_reminder_counts"
+    )

@@ -28,6 +28,7 @@ def _subjects() -> dict[str, str]:
         "cancelled": _("Ihre Anmeldung ist storniert"),
         "updated": _("Wichtige Änderung"),
         "event_cancelled": _("Veranstaltung abgesagt"),
+        "reminder": _("Erinnerung an Ihre Veranstaltung"),
     }
 
 

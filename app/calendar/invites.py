@@ -8,12 +8,12 @@ are not processed, so none is asked for (RSVP=FALSE).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from flask import current_app
 from flask_babel import gettext as _
-from icalendar import Calendar, vCalAddress
+from icalendar import Alarm, Calendar, vCalAddress
 from icalendar import Event as VEvent
 
 from app.calendar.timezone import BERLIN, berlin_vtimezone
@@ -103,11 +103,26 @@ def build_invite(
         organizer=organizer_address(),
         attendees=[attendee_address(registration)],
     )
+    alarm_hours = current_app.config["INVITE_ALARM_HOURS"]
+    if method == "REQUEST" and alarm_hours > 0:
+        vevent.add_component(invite_alarm(event, alarm_hours))
     calendar = new_calendar()
     calendar.add("method", method)
     calendar.add_component(berlin_vtimezone())
     calendar.add_component(vevent)
     return calendar.to_ical().decode("utf-8")
+
+
+def invite_alarm(event, hours: int) -> Alarm:
+    """A display reminder ``hours`` before the start (RFC 5545 3.6.6: ACTION, TRIGGER and, for
+    DISPLAY, a DESCRIPTION are required). Only in invitations: a feed must not make every
+    subscriber's calendar ring for events they only follow."""
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", _("Erinnerung: %(title)s", title=event.title))
+    # Negative duration, relative to DTSTART (RFC 5545 3.8.6.3).
+    alarm.add("trigger", timedelta(hours=-hours))
+    return alarm
 
 
 def new_calendar() -> Calendar:

@@ -38,6 +38,7 @@ from app.models.registration import (
     RegistrationLink,
     RegistrationStatus,
 )
+from app.models.reminder import ReminderDelivery, ReminderOptOut
 from app.models.types import utcnow
 from app.models.user import User, UserRole
 
@@ -70,6 +71,8 @@ __all__ = [
     "Registration",
     "RegistrationLink",
     "RegistrationStatus",
+    "ReminderDelivery",
+    "ReminderOptOut",
     "SizeClass",
     "SlotChannel",
     "SlotStatus",

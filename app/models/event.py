@@ -107,6 +107,10 @@ class Event(db.Model):
         enum_column(ModelProjectPolicy), default=ModelProjectPolicy.EQUAL
     )
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    # Reminder mails, in days before the start ("7,1"; empty: none), and what to bring or
+    # prepare, shown in the reminder and on the personal page (app.booking.reminders).
+    reminder_days: Mapped[str] = mapped_column(String(60), default="7,1", server_default="7,1")
+    preparation: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped by every change a visitor could see, seat counts included: caches key on it.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

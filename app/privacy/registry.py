@@ -109,6 +109,7 @@ COLUMNS: dict[str, Handling] = {
     "events.address": H.NOT_PERSONAL,
     "events.online_url": H.NOT_PERSONAL,
     "events.cancel_reason": H.NOT_PERSONAL,
+    "events.reminder_days": H.NOT_PERSONAL,
     "events.preparation": H.NOT_PERSONAL,
     "topics.name": H.NOT_PERSONAL,
     "topics.slug": H.NOT_PERSONAL,

@@ -14,6 +14,7 @@ from app.backoffice.guard import backoffice_blueprint
 from app.booking.allocation import waitlist
 from app.booking.errors import BookingError, CapacityBelowConfirmed
 from app.booking.operations import registration_counts
+from app.booking.reminders import format_reminder_days, parse_reminder_days
 from app.core.audit import entries_for_event, record
 from app.core.forms import ButtonForm
 from app.core.timezone import to_local, to_utc
@@ -71,6 +72,8 @@ def _form_values(form: EventForm) -> dict:
         offer_hours=form.offer_hours.data,
         priority_newcomers=bool(form.priority_newcomers.data),
         model_projects=ModelProjectPolicy(form.model_projects.data),
+        reminder_days=format_reminder_days(parse_reminder_days(form.reminder_days.data or "")),
+        preparation=(form.preparation.data or "").strip(),
     )
     return values
 

@@ -51,6 +51,8 @@ EDITABLE_FIELDS = frozenset(
         "offer_hours",
         "priority_newcomers",
         "model_projects",
+        "reminder_days",
+        "preparation",
     )
 )
 

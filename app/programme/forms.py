@@ -24,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.booking.reminders import MAX_DAYS, InvalidReminderDays, parse_reminder_days
 from app.core.forms import TOO_LONG as LONG
 from app.core.forms import SingleLine
 from app.core.labels import (
@@ -145,9 +146,34 @@ class EventForm(FlaskForm):
         choices=model_project_choices,
         default=ModelProjectPolicy.EQUAL.value,
     )
+    reminder_days = StringField(
+        _l("Erinnerungen (Tage vor Beginn)"),
+        default="7, 1",
+        validators=[Optional(), SingleLine(), Length(max=60, message=LONG)],
+        description=_l("Zum Beispiel „7, 1“; leer lassen für keine Erinnerungen per E-Mail."),
+    )
+    preparation = TextAreaField(
+        _l("Vorbereitung"),
+        validators=[Optional(), Length(max=4000, message=LONG)],
+        description=_l(
+            "Was Teilnehmende mitbringen oder vorbereiten sollen; steht in der Erinnerung "
+            "und auf der persönlichen Seite."
+        ),
+    )
     notify_description = BooleanField(
         _l("Teilnehmende auch über eine geänderte Beschreibung informieren")
     )
+
+    def validate_reminder_days(self, field):
+        try:
+            parse_reminder_days(field.data or "")
+        except InvalidReminderDays:
+            raise ValidationError(
+                _l(
+                    "Bitte ganze Tage von 1 bis %(max)d, durch Komma getrennt (z. B. „7, 1“).",
+                    max=MAX_DAYS,
+                )
+            ) from None
 
     def validate_ends_at(self, field):
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:

@@ -43,7 +43,7 @@ def test_confirmed_mail_carries_a_request_invite_clients_accept(make_event, regi
     assert int(vevent["SEQUENCE"]) == 0
     assert str(vevent["STATUS"]) == "CONFIRMED"
     assert str(vevent["TRANSP"]) == "OPAQUE"
-    assert "VALARM" not in [component.name for component in vevent.subcomponents]
+    assert [component.name for component in vevent.subcomponents] == ["VALARM"]
     assert vevent.start == event.starts_at and vevent.end == event.ends_at
     assert vevent.start.tzinfo.key == "Europe/Berlin"
     assert str(vevent["SUMMARY"]) == "Daten & Plattformen; Teil 1"

@@ -32,6 +32,7 @@ from app.booking.registration import (
     expire_offers,
     submit_registration,
 )
+from app.booking.reminders import send_due_reminders
 from app.intake.consultation import book_slot, cancel_consultation, publish_slot
 from app.intake.errors import DuplicateInterest
 from app.intake.interest import InterestApplication, confirm_interest, submit_interest
@@ -54,6 +55,7 @@ REGISTRATION_KINDS = {
     "cancelled",
     "updated",
     "event_cancelled",
+    "reminder",
 }
 INTAKE_KINDS = {
     "interest_opt_in",
@@ -170,11 +172,14 @@ def queue_registration_mails(session, make_event, now) -> None:
     confirm_email(session, brief.token, now)
     session.commit()
 
-    other = make_event(title="Digitale Bürgerdienste")
+    other = make_event(
+        title="Digitale Bürgerdienste", preparation="Bitte bringen Sie einen Laptop mit."
+    )
     person = submit_registration(session, other, applicant(6), now)
     session.commit()
     confirm_email(session, person.token, now)
     session.commit()
+    send_due_reminders(session, other.starts_at - timedelta(days=7, hours=-1))  # reminder
     send_message(
         session,
         None,
