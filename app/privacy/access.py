@@ -90,12 +90,14 @@ def export_person(session: Session, email: str, now: datetime) -> dict:
     email = normalise_email(email)
     registrations = registrations_of(session, email)
     ids = [registration.id for registration in registrations]
+    interests = interests_of(session, email)
+    mails = _mails_of(session, email, ids, [interest.id for interest in interests])
     return {
         "email": email,
         "exported_at": now.isoformat(),
         "registrations": [_registration_entry(registration) for registration in registrations],
-        "mails": [_row(mail, OUTBOX_EXPORT) for mail in _mails_of(session, email, ids)],
-        "interests": _interest_entries(session, interests_of(session, email)),
+        "mails": [_row(mail, OUTBOX_EXPORT) for mail in mails],
+        "interests": _interest_entries(session, interests),
         "changes": [_change_entry(entry) for entry in _changes_of(session, ids)],
     }
 
@@ -120,10 +122,16 @@ def _registration_entry(registration: Registration) -> dict:
     }
 
 
-def _mails_of(session: Session, email: str, registration_ids: list[int]) -> list[OutboxMessage]:
+def _mails_of(
+    session: Session, email: str, registration_ids: list[int], interest_ids: list[int]
+) -> list[OutboxMessage]:
+    """The mails to the address and about its registrations and expressions of interest (the
+    office's copies of consultation mails name the person too)."""
     conditions = [func.lower(OutboxMessage.recipient) == email]
     if registration_ids:
         conditions.append(OutboxMessage.registration_id.in_(registration_ids))
+    if interest_ids:
+        conditions.append(OutboxMessage.interest_id.in_(interest_ids))
     return list(
         session.scalars(select(OutboxMessage).where(or_(*conditions)).order_by(OutboxMessage.id))
     )

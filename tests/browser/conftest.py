@@ -103,6 +103,7 @@ class Site:
 def add_site_data(session) -> dict:
     """The demo programme plus two small events whose state the tests rely on."""
     from app.backoffice.accounts import create_user
+    from app.booking.links import issue_link
     from app.models import Event, EventFormat, EventMode, EventStatus, Registration, utcnow
     from app.models import RegistrationStatus as S
     from app.programme.demo import seed_demo
@@ -144,6 +145,7 @@ def add_site_data(session) -> dict:
             email_confirmed_at=now if status == S.CONFIRMED else None,
         )
         session.add(row)
+        issue_link(session, row, now)  # row.token: the link a mail would bring (hash stored)
         return row
 
     open_event = event("werkstatt-offene-daten", "Themenwerkstatt Offene Daten", 20, 30)
