@@ -235,6 +235,13 @@ def test_back_office_shows_how_many_got_each_reminder(
     assert "7 Tage vorher: an 3 Personen verschickt" in page
     assert "1 Tag vorher: an 0 Personen verschickt" in page
 
+    event.reminder_days = "3"  # changed afterwards: what went out stays visible
+    session.commit()
+    page = orga_client.get(f"/admin/events/{event.id}").get_data(as_text=True)
+    assert "7 Tage vorher: an 3 Personen verschickt" in page
+    assert "3 Tage vorher: an 0 Personen verschickt" in page
+    assert "1 Tag vorher" not in page
+
 
 def test_organisers_set_reminders_and_preparation_on_the_event_form(orga_client, session, soon):
     event = soon()
