@@ -29,7 +29,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from app import booking, feeds, intake, privacy
+    from app import booking, feedback, feeds, intake, privacy
     from app.backoffice.login import init_login
     from app.cli import register_cli
     from app.core import errors, i18n, labels, security
@@ -56,7 +56,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     init_login(app)
-    for domain in (booking, intake, feeds, privacy):
+    for domain in (booking, intake, feeds, privacy, feedback):
         domain.init_app(app)  # housekeeping jobs, mail images, template globals
     register_blueprints(app)
     init_inline_delivery(app)
@@ -72,6 +72,7 @@ BLUEPRINTS = (
     ("app.intake.public_pages", ""),
     ("app.privacy.public_pages", ""),
     ("app.feeds.pages", ""),
+    ("app.feedback.public_pages", ""),
     ("app.booking.reminder_pages", ""),
     ("app.api.views", "/api/v1"),
     ("app.backoffice.pages", "/admin"),
@@ -81,6 +82,7 @@ BLUEPRINTS = (
     ("app.messaging.admin_pages", "/admin"),
     ("app.reporting.admin_pages", "/admin"),
     ("app.privacy.admin_pages", "/admin"),
+    ("app.feedback.admin_pages", "/admin"),
     ("app.intake.admin_pages", "/admin/intake"),
 )
 

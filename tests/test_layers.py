@@ -27,6 +27,7 @@ DOMAINS = (
     "backoffice",
     "devbox",
     "certificates",
+    "feedback",
 )
 FOUNDATIONS = ("core", "models")
 PURE = ("mail", "calendar")

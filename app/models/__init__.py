@@ -11,6 +11,12 @@ from app.models.event import (
     WaitlistMode,
     event_topics,
 )
+from app.models.feedback import (
+    FeedbackAnswer,
+    FeedbackForm,
+    FeedbackRequest,
+    feedback_answer_topics,
+)
 from app.models.intake import (
     BookingStatus,
     ConsultationBooking,
@@ -57,6 +63,9 @@ __all__ = [
     "EventStatus",
     "ExpressionOfInterest",
     "FeedScope",
+    "FeedbackAnswer",
+    "FeedbackForm",
+    "FeedbackRequest",
     "InterestLink",
     "InterestNote",
     "InterestStatus",
@@ -83,5 +92,6 @@ __all__ = [
     "UserRole",
     "WaitlistMode",
     "event_topics",
+    "feedback_answer_topics",
     "utcnow",
 ]

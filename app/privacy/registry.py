@@ -130,6 +130,12 @@ COLUMNS: dict[str, Handling] = {
     "materials.filename": H.NOT_PERSONAL,
     "materials.content_type": H.NOT_PERSONAL,
     "materials.added_by": H.STAFF,
+    # Feedback after an event: the answers are anonymous. Their only tie to a person, the
+    # registration_id (an integer), is emptied at the closing date and at anonymisation
+    # (app.feedback.rules.forget_registrations); the texts are kept without anyone's name.
+    "feedback_answers.will_use": H.STATISTICS,
+    "feedback_answers.missing": H.STATISTICS,
+    "feedback_answers.comment": H.STATISTICS,
     # Built VEVENTs of events (personal feeds carry no personal link, see app.feeds.queries).
     "calendar_vevents.key": H.NOT_PERSONAL,
     "calendar_vevents.body": H.NOT_PERSONAL,

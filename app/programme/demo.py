@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.booking.municipality import municipality_key
+from app.feedback.demo import add_demo_feedback
 from app.models import (
     Attendance,
     Event,
@@ -401,5 +402,7 @@ def seed_demo(session: Session, now: datetime) -> int:
         if event.ends_at < now:
             mark_demo_attendance(event, registrations)
         session.add_all(registrations)
+        if event.ends_at < now:
+            add_demo_feedback(session, event, registrations, now)
         added += 1
     return added

@@ -11,6 +11,7 @@ from app.backoffice.guard import backoffice_blueprint
 from app.core.labels import FORMAT_LABELS_LONG
 from app.core.timezone import BERLIN
 from app.extensions import db
+from app.feedback.rules import usefulness_by_format, wanted_topics
 from app.models import Event, EventFormat, RegistrationStatus
 from app.reporting.exports import ExportFilter, participant_rows, to_csv, to_xlsx
 from app.reporting.forms import ExportForm
@@ -93,4 +94,6 @@ def statistics():
         month_chart=[
             (format_date(month, "MMMM yyyy"), t.registrations) for month, t in stats.by_month
         ],
+        feedback_by_format=usefulness_by_format(db.session, year),
+        wanted_topics=wanted_topics(db.session, year=year),
     )

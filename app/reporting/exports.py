@@ -127,25 +127,28 @@ def participant_rows(session: Session, filters: ExportFilter) -> list[list[str]]
     ]
 
 
-def to_csv(rows: list[list[str]]) -> bytes:
+def to_csv(rows: list[list[str]], headers: tuple[str, ...] = HEADERS) -> bytes:
+    """The rows (already ``neutralise``d) under ``headers``, for German Excel."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(HEADERS)
+    writer.writerow(headers)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(rows: list[list[str]]) -> bytes:
+def to_xlsx(
+    rows: list[list[str]], headers: tuple[str, ...] = HEADERS, title: str = "Teilnehmende"
+) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Teilnehmende"
-    sheet.append(list(HEADERS))
+    sheet.title = title
+    sheet.append(list(headers))
     for row in rows:
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = cell.font.copy(bold=True)
     sheet.freeze_panes = "A2"
-    for column, header in zip(sheet.columns, HEADERS, strict=True):
+    for column, header in zip(sheet.columns, headers, strict=True):
         width = max([len(header), *(len(str(c.value or "")) for c in column)])
         sheet.column_dimensions[column[0].column_letter].width = min(50, width + 2)
     buffer = io.BytesIO()

@@ -33,12 +33,20 @@ from app.booking.registration import (
     submit_registration,
 )
 from app.booking.reminders import send_due_reminders
+from app.feedback.rules import feedback_job
 from app.intake.consultation import book_slot, cancel_consultation, publish_slot
 from app.intake.errors import DuplicateInterest
 from app.intake.interest import InterestApplication, confirm_interest, submit_interest
 from app.mail.message import OutboxMailMessage
 from app.messaging.messages import send_message
-from app.models import OutboxMessage, SizeClass, SlotChannel, StrategyStage, WaitlistMode
+from app.models import (
+    Attendance,
+    OutboxMessage,
+    SizeClass,
+    SlotChannel,
+    StrategyStage,
+    WaitlistMode,
+)
 from app.programme.changes import cancel_event, update_event
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -66,7 +74,7 @@ INTAKE_KINDS = {
     "consultation_cancelled",
     "consultation_cancelled_organiser",
 }
-EVERY_KIND = REGISTRATION_KINDS | INTAKE_KINDS | {"organiser_message"}
+EVERY_KIND = REGISTRATION_KINDS | INTAKE_KINDS | {"organiser_message", "feedback_request"}
 
 
 def require_spamassassin() -> str:
@@ -229,6 +237,21 @@ def queue_intake_mails(session, now) -> None:
     session.commit()
 
 
+def queue_feedback_mail(session, make_event, now) -> None:
+    ended = make_event(
+        title="Kommunale Wärmeplanung",
+        starts_at=now - timedelta(days=2),
+        ends_at=now - timedelta(days=2) + timedelta(hours=6),
+    )
+    person = submit_registration(session, ended, applicant(7), now - timedelta(days=10))
+    session.commit()
+    confirm_email(session, person.token, now - timedelta(days=10))
+    session.commit()
+    person.attendance = Attendance.ATTENDED
+    session.commit()
+    feedback_job(session, now)  # feedback_request
+
+
 def mails_to_check(session) -> dict[str, OutboxMessage]:
     """The first mail of each kind, plus the shortest confirmation."""
     rows: dict[str, OutboxMessage] = {}
@@ -251,6 +274,7 @@ def test_every_mail_scores_below_one_point_with_spamassassin(
     require_spamassassin()
     queue_registration_mails(session, make_event, now)
     queue_intake_mails(session, now)
+    queue_feedback_mail(session, make_event, now)
     rows = mails_to_check(session)
     assert set(rows) == EVERY_KIND | {"confirmed_short_en"}
     assert rows["confirmed"].ics_method == "REQUEST" and rows["cancelled"].ics_method == "CANCEL"
