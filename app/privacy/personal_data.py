@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.booking import links as registration_links
+from app.feedback.rules import forget_registrations
 from app.feeds.tokens import delete_personal_tokens
 from app.intake import links as interest_links
 from app.models import (
@@ -57,11 +58,12 @@ def interests_of(session: Session, email: str) -> list[ExpressionOfInterest]:
 
 def anonymise_registration(session: Session, registration: Registration, now: datetime) -> None:
     """Remove the person from a registration; its links (in mails already delivered) and its
-    check-in code open nothing any more."""
+    check-in code open nothing any more; a feedback answer stays, no longer tied to it."""
     scrub_row(registration, "r")
     registration.checkin_code = new_checkin_code()
     registration.anonymised_at = now
     registration_links.revoke_links(session, [registration.id])
+    forget_registrations(session, [registration.id])
 
 
 def anonymise_interest(session: Session, interest: ExpressionOfInterest, now: datetime) -> int:

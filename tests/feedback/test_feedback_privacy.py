@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.feedback.rules import Answer, feedback_job, forget_registrations, submit_answer
 from app.models import FeedbackAnswer, FeedbackForm, utcnow
+from app.privacy.erasure import erase_person
 from app.privacy.personal_data import anonymise_registration
 from app.privacy.registry import COLUMNS
 
@@ -49,9 +50,28 @@ def test_anonymisation_ends_the_tie_at_once(session, ended_event, participant):
     person = answered(session, participant, event, will_use="Die Checkliste")
     anonymise_registration(session, person, utcnow())
     session.commit()
-    feedback_job(session, utcnow())
     assert session.scalar(select(FeedbackAnswer.registration_id)) is None
     assert session.scalar(select(FeedbackAnswer.will_use)) == "Die Checkliste"
+
+
+def test_erasure_on_request_keeps_the_answer_without_the_person(session, ended_event, participant):
+    event = ended_event()
+    person = answered(session, participant, event, comment="Mehr davon")
+    erase_person(session, None, person.email, utcnow())
+    session.commit()
+    assert session.scalar(select(FeedbackAnswer.registration_id)) is None
+    assert session.scalar(select(FeedbackAnswer.comment)) == "Mehr davon"
+
+
+def test_the_worker_unties_answers_of_people_anonymised_elsewhere(
+    session, ended_event, participant
+):
+    event = ended_event()
+    person = answered(session, participant, event)
+    person.anonymised_at = utcnow()  # as an older release or a manual correction left it
+    session.commit()
+    feedback_job(session, utcnow())
+    assert session.scalar(select(FeedbackAnswer.registration_id)) is None
 
 
 def test_erasure_can_untie_the_answers_of_a_person(session, ended_event, participant):
