@@ -114,6 +114,13 @@ class Config:
     LOGIN_MAX_DELAY_SECONDS = env_int("LOGIN_MAX_DELAY_SECONDS", 300)
     LOGIN_FAILURE_WINDOW_HOURS = env_int("LOGIN_FAILURE_WINDOW_HOURS", 24)
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
+    # Largest request body under /admin/ (the login aside), in MB: room for an uploaded file
+    # with its form. Public pages take 64 KiB at most (app.core.body_limit).
+    BACKOFFICE_MAX_BODY_MB = env_int("BACKOFFICE_MAX_BODY_MB", 32)
+    # Flask-WTF's extra check on HTTPS wants a Referer from this host, which browsers never
+    # send here: Referrer-Policy is no-referrer (personal links carry a token in the path). The
+    # CSRF token and the SameSite=Lax session cookie protect every form.
+    WTF_CSRF_SSL_STRICT = False
 
     # Languages
     BABEL_DEFAULT_LOCALE = "de"
@@ -160,7 +167,9 @@ CONFIGS = {
 
 
 def config_for(name: str | None = None) -> type[Config]:
-    name = name or env_str("APP_ENV", "development")
+    # Without APP_ENV the production configuration applies: forgetting it must fail closed
+    # (a real SECRET_KEY demanded, no dev mailbox), never open. `make run` asks for development.
+    name = name or env_str("APP_ENV", "production")
     try:
         return CONFIGS[name]
     except KeyError:

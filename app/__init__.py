@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 from flask import Flask
 
 from config import INSECURE_SECRET_KEY, Config, config_for
@@ -22,6 +23,9 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     app.config.from_object(config_class)
     app.config.update(overrides)
     refuse_insecure_production(app, config_class)
+    from app.core import body_limit
+
+    body_limit.init_app(app)  # inside ProxyFix, outside everything that reads a body
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -102,12 +106,19 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(devbox_bp, url_prefix="/dev/mailbox")
 
 
+class RefusedToStart(click.ClickException, RuntimeError):
+    """A configuration the app will not run with. A RuntimeError for gunicorn and tests; the
+    `flask` command prints it as one line ("Error: ...") and exits with status 1."""
+
+
 def refuse_insecure_production(app: Flask, config_class: type[Config]) -> None:
     if config_class.__name__ != "ProductionConfig":
         return
     key = app.config.get("SECRET_KEY") or ""
     if key == INSECURE_SECRET_KEY or len(key) < 32:
-        raise RuntimeError(
+        raise RefusedToStart(
             "SECRET_KEY must be set to a random value of at least 32 characters in production "
-            '(for example: python -c "import secrets; print(secrets.token_hex(32))")'
+            '(for example: python -c "import secrets; print(secrets.token_hex(32))"). '
+            "Without APP_ENV the production configuration applies; for local work set "
+            "APP_ENV=development (make run does)."
         )

@@ -117,6 +117,9 @@ def app(database_url, tmp_path_factory):
     )
     application.instance_path = str(tmp_path_factory.mktemp("instance"))
     reset_schema(application)
+    # The migrations bring data too (the standard topics): the first test starts from empty
+    # tables like every other, which truncate_all leaves behind.
+    truncate_all(application)
     return application
 
 

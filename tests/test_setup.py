@@ -58,7 +58,7 @@ def test_app_env_selects_the_configuration(monkeypatch):
         monkeypatch.setenv("APP_ENV", name)
         assert config_for() is expected
     monkeypatch.delenv("APP_ENV")
-    assert config_for() is DevelopmentConfig
+    assert config_for() is ProductionConfig  # forgetting APP_ENV fails closed
     monkeypatch.setenv("APP_ENV", "staging")
     with pytest.raises(RuntimeError, match="APP_ENV must be one of"):
         config_for()

@@ -31,11 +31,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # PostgreSQL refuses NUL in text outright, so letting one through would end in a 500.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-# A public form is a few hundred bytes; anything far larger is not a person typing. Only the
-# public pages get this limit: the back office uploads CSV files.
-MAX_PUBLIC_FORM_BYTES = 64 * 1024
-PUBLIC_PAGE_BLUEPRINTS = frozenset({"programme", "booking", "privacy"})
-
 
 def public_form_limit() -> str:
     """Flask-Limiter's limit for public form submissions, read when a request comes."""
@@ -74,9 +69,7 @@ def single_line_problem(value: str) -> str | None:
 
 
 def _refuse_malformed_input() -> None:
-    if request.blueprint in PUBLIC_PAGE_BLUEPRINTS:
-        request.max_content_length = MAX_PUBLIC_FORM_BYTES
-        request.max_form_memory_size = MAX_PUBLIC_FORM_BYTES
+    # Bodies too large for their path never get here: app.core.body_limit refuses them.
     texts = [request.path]
     texts.extend(value for _key, value in request.args.items(multi=True))
     texts.extend(request.args.keys())
