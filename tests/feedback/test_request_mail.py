@@ -8,7 +8,7 @@ from datetime import timedelta
 from app.extensions import db
 from app.feedback.rules import feedback_job
 from app.mail.housekeeping import run_housekeeping
-from app.models import Attendance, RegistrationStatus, utcnow
+from app.models import Attendance, EventStatus, RegistrationStatus, utcnow
 
 KIND = "feedback_request"
 
@@ -117,4 +117,11 @@ def test_the_back_office_cannot_send_before_the_event_has_ended(
     participant(event)
     page = orga_client.post(f"/admin/events/{event.id}/feedback/request", follow_redirects=True)
     assert "Die Umfrage ist nicht offen" in page.text
+    assert outbox(KIND) == []
+
+
+def test_nobody_is_asked_about_a_cancelled_event(session, ended_event, participant, outbox):
+    event = ended_event(status=EventStatus.CANCELLED)
+    participant(event)
+    feedback_job(session, utcnow())
     assert outbox(KIND) == []
