@@ -131,6 +131,8 @@ class Config:
     # Rendered catalogue, event and API pages are reused while the programme is unchanged;
     # entries also expire after this many seconds (deadlines pass without any write).
     CATALOGUE_CACHE_SECONDS = env_int("CATALOGUE_CACHE_SECONDS", 10)
+    # Largest file organisers may attach to an event as material (slides, minutes).
+    MATERIALS_MAX_MB = env_int("MATERIALS_MAX_MB", 25)
     SEED_DEMO = False
 
 

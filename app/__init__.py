@@ -76,6 +76,7 @@ BLUEPRINTS = (
     ("app.intake.public_pages", ""),
     ("app.privacy.public_pages", ""),
     ("app.feeds.pages", ""),
+    ("app.materials.public_pages", ""),
     ("app.feedback.public_pages", ""),
     ("app.booking.reminder_pages", ""),
     ("app.api.views", "/api/v1"),
@@ -86,6 +87,7 @@ BLUEPRINTS = (
     ("app.messaging.admin_pages", "/admin"),
     ("app.reporting.admin_pages", "/admin"),
     ("app.privacy.admin_pages", "/admin"),
+    ("app.materials.admin_pages", "/admin"),
     ("app.feedback.admin_pages", "/admin"),
     ("app.intake.admin_pages", "/admin/intake"),
 )

@@ -23,6 +23,7 @@ DOMAINS = (
     "reporting",
     "privacy",
     "feeds",
+    "materials",
     "api",
     "backoffice",
     "devbox",

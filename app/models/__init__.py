@@ -34,6 +34,7 @@ from app.models.intake import (
     SlotStatus,
     StrategyStage,
 )
+from app.models.material import Material, MaterialKind, MaterialVisibility
 from app.models.message import OrganiserMessage, OrganiserMessageRecipient
 from app.models.outbox import OutboxMessage, OutboxStatus
 from app.models.registration import (
@@ -69,6 +70,9 @@ __all__ = [
     "InterestLink",
     "InterestNote",
     "InterestStatus",
+    "Material",
+    "MaterialKind",
+    "MaterialVisibility",
     "Municipality",
     "MunicipalityHistory",
     "MunicipalityKey",

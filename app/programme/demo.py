@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.booking.municipality import municipality_key
+from app.materials.demo import add_demo_materials
 from app.feedback.demo import add_demo_feedback
 from app.models import (
     Attendance,
@@ -62,6 +63,7 @@ class DemoEvent:
     offered: int = 0
     waitlist_mode: WaitlistMode = WaitlistMode.AUTOMATIC
     status: EventStatus = EventStatus.PUBLISHED
+    materials: bool = False  # slides for everyone, the minutes for participants
     extra: dict = field(default_factory=dict)
 
 
@@ -251,6 +253,7 @@ EVENTS = (
         address="Am Markt 14, 19055 Schwerin",
         per_municipality=3,
         confirmed=37,
+        materials=True,
     ),
     DemoEvent(
         "Themenwerkstatt: Künstliche Intelligenz in der Verwaltung",
@@ -404,5 +407,7 @@ def seed_demo(session: Session, now: datetime) -> int:
         session.add_all(registrations)
         if event.ends_at < now:
             add_demo_feedback(session, event, registrations, now)
+        if spec.materials:
+            add_demo_materials(session, event, now)
         added += 1
     return added

@@ -6,6 +6,8 @@ through the DevTools protocol, so the site's Content-Security-Policy stays as in
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -50,7 +52,17 @@ PUBLIC_PAGES = {
     "self-service, pending": lambda site: f"/r/{site.tokens['pending']}",
     "self-service, confirmed": lambda site: f"/r/{site.tokens['confirmed']}",
     "back-office login": lambda site: "/admin/login",
+    "archive with materials": lambda site: "/archiv",
+    "event page with materials": lambda site: f"/events/{demo_event_with_materials()}",
 }
+
+
+def demo_event_with_materials() -> str:
+    from app.programme.demo import EVENTS
+    from app.programme.event_input import slugify
+
+    [spec] = [spec for spec in EVENTS if spec.materials]
+    return slugify(spec.title)
 
 
 @pytest.mark.parametrize("name", PUBLIC_PAGES)
@@ -85,4 +97,37 @@ def test_back_office_event_list_and_check_in_have_no_axe_violations(site, organi
     # After a check-in the row changes colour and buttons get disabled: still fine.
     tab.get_by_role("button", name="Anwesend: Alex Claasen").click()
     tab.wait_for_selector("li.checkin-row.attendance-attended")
+    assert axe_violations(axe, tab) == []
+
+
+def test_materials_pages_have_no_axe_violations(site, organiser_tab, tab, axe, tmp_path):
+    """The back office's materials of an event (empty, with errors, with a file, editing),
+    then the participant's own page that lists the file."""
+    from app.materials.demo import tiny_pdf
+
+    office = organiser_tab
+    office.goto(f"{site.base}/admin/events")
+    office.get_by_role("link", name="Themenwerkstatt Beteiligung vor Ort").click()
+    office.get_by_role("link", name="Unterlagen", exact=True).click()
+    assert office.get_by_role("heading", name="Datei hochladen").is_visible()
+    assert axe_violations(axe, office) == []
+    office.get_by_role("button", name="Datei hochladen").click()
+    assert office.locator(".error-summary li").count() >= 2  # no file, no title
+    assert axe_violations(axe, office) == []
+
+    pdf = tmp_path / "Protokoll der Werkstatt.pdf"
+    pdf.write_bytes(tiny_pdf(["Protokoll der Werkstatt"]))
+    office.locator("#upload-file").set_input_files(str(pdf))
+    office.locator("#upload-title").fill("Protokoll der Werkstatt")
+    office.locator("#upload-visibility").select_option("participants")
+    office.get_by_role("button", name="Datei hochladen").click()
+    assert office.get_by_role("cell", name="Protokoll der Werkstatt").first.is_visible()
+    assert axe_violations(axe, office) == []
+    office.get_by_role("link", name=re.compile(r"^Bearbeiten\W+Protokoll der Werkstatt$")).click()
+    assert office.get_by_role("heading", name="Unterlage bearbeiten").is_visible()
+    assert axe_violations(axe, office) == []
+
+    tab.goto(f"{site.base}/r/{site.tokens['confirmed']}")
+    assert tab.get_by_role("heading", name="Unterlagen zur Veranstaltung").is_visible()
+    assert tab.get_by_role("link", name="Protokoll der Werkstatt").is_visible()
     assert axe_violations(axe, tab) == []
