@@ -133,6 +133,22 @@ def submit_answer(
     return row
 
 
+def answer_export(session: Session, registration: Registration) -> dict | None:
+    """The person's answer while it is still tied to them, for their access report (Art. 15
+    DSGVO); afterwards nothing stored says it is theirs."""
+    answer = answer_of(session, registration)
+    if answer is None:
+        return None
+    return {
+        "usefulness": answer.usefulness,
+        "will_use": answer.will_use,
+        "missing": answer.missing,
+        "wanted_topics": [topic.name for topic in answer.topics],
+        "comment": answer.comment,
+        "answered_on": answer.answered_on.date().isoformat(),
+    }
+
+
 # The request mail --------------------------------------------------------------------------
 
 

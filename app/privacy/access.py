@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.booking.municipality import normalise_email
+from app.feedback.rules import answer_export
 from app.models import (
     AuditEntry,
     ConsultationBooking,
@@ -95,7 +96,9 @@ def export_person(session: Session, email: str, now: datetime) -> dict:
     return {
         "email": email,
         "exported_at": now.isoformat(),
-        "registrations": [_registration_entry(registration) for registration in registrations],
+        "registrations": [
+            _registration_entry(session, registration) for registration in registrations
+        ],
         "mails": [_row(mail, OUTBOX_EXPORT) for mail in mails],
         "interests": _interest_entries(session, interests),
         "changes": [_change_entry(entry) for entry in _changes_of(session, ids)],
@@ -109,7 +112,7 @@ def summary(data: dict) -> dict[str, int]:
 # --- registrations, their mails and changes ------------------------------------------------
 
 
-def _registration_entry(registration: Registration) -> dict:
+def _registration_entry(session: Session, registration: Registration) -> dict:
     event = registration.event
     return {
         **_row(registration, REGISTRATION_EXPORT),
@@ -119,6 +122,7 @@ def _registration_entry(registration: Registration) -> dict:
             "starts_at": event.starts_at.isoformat(),
             "ends_at": event.ends_at.isoformat(),
         },
+        "feedback": answer_export(session, registration),
     }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.feedback.rules import Answer, feedback_job, forget_registrations, submit_answer
 from app.models import FeedbackAnswer, FeedbackForm, utcnow
+from app.privacy.access import export_person
 from app.privacy.erasure import erase_person
 from app.privacy.personal_data import anonymise_registration
 from app.privacy.registry import COLUMNS
@@ -87,3 +88,17 @@ def test_the_privacy_registry_knows_every_text_column_of_feedback():
         if column.type.python_type is str:
             assert f"feedback_answers.{column.key}" in COLUMNS
     assert not [c for c in FeedbackForm.__table__.columns if c.type.python_type is str]
+
+
+def test_the_access_report_shows_the_answer_while_it_is_tied_to_the_person(
+    session, ended_event, participant
+):
+    event = ended_event()
+    person = answered(session, participant, event, missing="Mehr Beispiele")
+    (entry,) = export_person(session, person.email, utcnow())["registrations"]
+    assert entry["feedback"]["usefulness"] == 4
+    assert entry["feedback"]["missing"] == "Mehr Beispiele"
+
+    feedback_job(session, utcnow() + timedelta(days=15))  # closed: no longer theirs
+    (entry,) = export_person(session, person.email, utcnow())["registrations"]
+    assert entry["feedback"] is None
