@@ -92,7 +92,6 @@ class Config:
     # days after delivery; recipient, subject and status stay.
     MAIL_BODY_RETENTION_DAYS = env_int("MAIL_BODY_RETENTION_DAYS", 7)
 
-
     # Protection of public forms
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")

@@ -111,8 +111,9 @@ def anonymise_expired(
     interests, interest_mails = anonymise_idle_interests(
         session, now, months_before(now, interest_months)
     )
-    return AnonymiseReport(len(per_event), len(registrations), mails + interest_mails,
-                           interests, feeds)
+    return AnonymiseReport(
+        len(per_event), len(registrations), mails + interest_mails, interests, feeds
+    )
 
 
 def idle_interests(session: Session, cutoff: datetime) -> list[ExpressionOfInterest]:
@@ -144,9 +145,7 @@ def idle_interests(session: Session, cutoff: datetime) -> list[ExpressionOfInter
     )
 
 
-def anonymise_idle_interests(
-    session: Session, now: datetime, cutoff: datetime
-) -> tuple[int, int]:
+def anonymise_idle_interests(session: Session, now: datetime, cutoff: datetime) -> tuple[int, int]:
     """Anonymise the idle expressions of interest, their notes, links and mails (the office's
     copies too). Consultations stay, as counts. Returns (interests, mails deleted)."""
     interests = idle_interests(session, cutoff)

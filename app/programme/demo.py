@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.booking.municipality import municipality_key
-from app.materials.demo import add_demo_materials
 from app.feedback.demo import add_demo_feedback
+from app.materials.demo import add_demo_materials
 from app.models import (
     Attendance,
     Event,

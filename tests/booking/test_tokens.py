@@ -64,7 +64,7 @@ def test_every_mail_carries_a_personal_link_to_its_own_registration(
     session, make_event, register, now, outbox
 ):
     event = make_event(capacity=1)
-    confirmed, waiting = register(event), register(event)
+    confirmed, _waiting = register(event), register(event)
     cancel_registration(session, confirmed.token, now)
     session.commit()
 

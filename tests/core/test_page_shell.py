@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from app.certificates.rules import issue_certificate, verification_code
+from app.models import Attendance, RegistrationStatus, utcnow
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
@@ -28,11 +31,20 @@ PAGES = [
     "/interessensbekundung/gesendet",
     "/interessensbekundung/<token>",
     "/datenschutz",
+    "/r/<token>/rueckmeldung",
+    "/bescheinigung/<code>",
     "/admin/login",
 ]
 NOT_HTML = ("/admin/", "/api/", "/dev/", "/feeds/", "/static/")
-# Files served for download, not pages: an event's materials (app.materials).
-DOWNLOADS = frozenset({"/unterlagen/<key>", "/r/<token>/unterlagen/<key>"})
+# Files served for download, not pages: an event's materials (app.materials) and a
+# participant's certificate of attendance (app.certificates).
+DOWNLOADS = frozenset(
+    {
+        "/unterlagen/<key>",
+        "/r/<token>/unterlagen/<key>",
+        "/r/<token>/teilnahmebescheinigung/<any(de, en):language>.pdf",
+    }
+)
 
 
 @dataclass
@@ -123,15 +135,24 @@ MISSING = "/gibt-es-nicht"
 
 
 @pytest.fixture
-def public_pages(make_event, make_registration, make_interest) -> list[str]:
+def public_pages(session, make_event, make_registration, make_interest) -> list[str]:
     """A URL a visitor can open for each rule of PAGES, and one for a page that does not exist."""
     event = make_event()
+    ended = utcnow().replace(microsecond=0) - timedelta(days=1)
+    past = make_event(starts_at=ended - timedelta(hours=3), ends_at=ended)
+    present = make_registration(
+        past, status=RegistrationStatus.CONFIRMED, attendance=Attendance.ATTENDED
+    )
+    certificate = issue_certificate(session, present.id, utcnow())
+    session.commit()
     urls = {rule: rule for rule in PAGES}
     urls["/events/<slug>"] = f"/events/{event.slug}"
     urls["/events/<slug>/register"] = f"/events/{event.slug}/register"
     urls["/events/<slug>/register/sent"] = f"/events/{event.slug}/register/sent"
     urls["/r/<token>"] = f"/r/{make_registration(event).token}"
     urls["/interessensbekundung/<token>"] = f"/interessensbekundung/{make_interest().token}"
+    urls["/r/<token>/rueckmeldung"] = f"/r/{present.token}/rueckmeldung"
+    urls["/bescheinigung/<code>"] = f"/bescheinigung/{verification_code(certificate)}"
     return [*urls.values(), MISSING]
 
 

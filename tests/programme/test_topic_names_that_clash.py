@@ -99,8 +99,7 @@ def test_the_command_line_refuses_a_clashing_topic_in_one_line(runner, session):
     for result in (added, renamed):
         assert result.exit_code == 1
         assert result.output == (
-            "Error: 'Energie Klima' has the same slug (energie-klima) as topic "
-            "'Energie & Klima'\n"
+            "Error: 'Energie Klima' has the same slug (energie-klima) as topic 'Energie & Klima'\n"
         )
     assert sorted(session.scalars(select(Topic.name))) == ["Energie & Klima", "Strategie"]
 
