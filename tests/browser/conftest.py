@@ -33,6 +33,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ORGANISER_EMAIL, ORGANISER_PASSWORD = "team@startsmart.example", "browser-e2e-passwort"
+ADMIN_EMAIL, ADMIN_PASSWORD = "betrieb@startsmart.example", "browser-e2e-admin-passwort"
 
 
 def require_chromium() -> None:
@@ -97,7 +98,9 @@ class Site:
     open_slug: str  # seats free, registration open
     full_slug: str  # one seat, taken: new registrations go to the waiting list
     checkin_event_id: int  # starts soon, with confirmed participants to check in
-    tokens: dict  # self-service tokens by status: "confirmed", "pending"
+    tokens: dict  # self-service tokens by status: "confirmed", "pending"; "attended" (ended)
+    past_event_id: int  # ended, with reminders sent, people present and certificates
+    certificate_codes: dict  # verification codes: "valid", "revoked"
 
 
 def add_site_data(session) -> dict:
@@ -111,6 +114,7 @@ def add_site_data(session) -> dict:
     now = utcnow().replace(microsecond=0)
     seed_demo(session, now)
     create_user(session, ORGANISER_EMAIL, ORGANISER_PASSWORD, "organiser", name="Team Start Smart")
+    create_user(session, ADMIN_EMAIL, ADMIN_PASSWORD, "admin", name="Betrieb Start Smart")
 
     def event(slug, title, capacity, days):
         item = Event(
@@ -150,18 +154,64 @@ def add_site_data(session) -> dict:
 
     open_event = event("werkstatt-offene-daten", "Themenwerkstatt Offene Daten", 20, 30)
     full_event = event("werkstatt-ausgebucht", "Themenwerkstatt Beteiligung vor Ort", 1, 35)
+    full_event.preparation = "Bitte bringen Sie mit:\nden Stadtplan Ihres Quartiers\nIhre Fragen"
     taken = registration(full_event, "Vogt", "Celle")
     pending = registration(open_event, "Lange", "Lingen", S.PENDING)
     door = event("peer-learning-heute", "Peer-Learning Mobilität am Morgen", 30, 1)
     for last, town in (("Ahrens", "Aurich"), ("Brandt", "Buxtehude"), ("Claasen", "Cuxhaven")):
         registration(door, last, town)
     session.commit()
+    past, attended, codes = add_past_event(session, now, event, registration)
     return {
         "open_slug": open_event.slug,
         "full_slug": full_event.slug,
         "checkin_event_id": door.id,
-        "tokens": {"confirmed": taken.token, "pending": pending.token},
+        "tokens": {"confirmed": taken.token, "pending": pending.token, "attended": attended},
+        "past_event_id": past,
+        "certificate_codes": codes,
     }
+
+
+def add_past_event(session, now, event, registration) -> tuple[int, str, dict]:
+    """An ended event: reminders went out, two people were present and got a certificate, one
+    of which the organisers revoked; a link for participants only. Returns the event's id, the
+    personal link of the one with a valid certificate and both verification codes."""
+    from app.certificates.rules import issue_certificate, revoke_certificate, verification_code
+    from app.models import (
+        Attendance,
+        Material,
+        MaterialKind,
+        MaterialVisibility,
+        ReminderDelivery,
+    )
+
+    past = event("werkstatt-rueckblick", "Themenwerkstatt Smarte Quartiere", 20, -3)
+    people = [
+        registration(past, last, town)
+        for last, town in (("Dietz", "Diepholz"), ("Eggers", "Emden"))
+    ]
+    session.flush()
+    for person in people:
+        person.attendance = Attendance.ATTENDED
+        session.add(ReminderDelivery(registration_id=person.id, days_before=1, queued_at=now))
+    session.add(
+        Material(
+            event_id=past.id,
+            kind=MaterialKind.LINK,
+            title="Fotoprotokoll der Werkstatt",
+            visibility=MaterialVisibility.PARTICIPANTS,
+            url="https://cloud.startsmart.example/fotoprotokoll",
+        )
+    )
+    session.commit()
+    valid = issue_certificate(session, people[0].id, now)
+    session.commit()
+    revoked = issue_certificate(session, people[1].id, now)
+    session.commit()
+    revoke_certificate(session, None, revoked.id, now)
+    session.commit()
+    codes = {"valid": verification_code(valid), "revoked": verification_code(revoked)}
+    return past.id, people[0].token, codes
 
 
 @pytest.fixture(scope="session")
@@ -210,9 +260,20 @@ def organiser_tab(chromium, organiser_state):
     context.close()
 
 
-def log_in(page, base: str) -> None:
+@pytest.fixture
+def admin_tab(chromium, site):
+    """A fresh context logged in as an administrator (their pages are closed to organisers)."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    log_in(tab, site.base, ADMIN_EMAIL, ADMIN_PASSWORD)
+    yield tab
+    context.close()
+
+
+def log_in(page, base: str, email=ORGANISER_EMAIL, password=ORGANISER_PASSWORD) -> None:
     page.goto(f"{base}/admin/login")
-    page.get_by_label("E-Mail-Adresse").fill(ORGANISER_EMAIL)
-    page.get_by_label("Passwort").fill(ORGANISER_PASSWORD)
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url("**/admin/events")

@@ -131,3 +131,57 @@ def test_materials_pages_have_no_axe_violations(site, organiser_tab, tab, axe, t
     assert tab.get_by_role("heading", name="Unterlagen zur Veranstaltung").is_visible()
     assert tab.get_by_role("link", name="Protokoll der Werkstatt").is_visible()
     assert axe_violations(axe, tab) == []
+
+
+def test_personal_page_after_the_event_has_no_axe_violations(site, tab, axe):
+    """An attended participant of an ended event: materials, feedback and certificate."""
+    tab.goto(f"{site.base}/r/{site.tokens['attended']}")
+    assert tab.get_by_role("link", name="Fotoprotokoll der Werkstatt").is_visible()
+    assert tab.get_by_role("heading", name="Ihre Rückmeldung").is_visible()
+    assert tab.get_by_role("heading", name="Teilnahmebescheinigung").is_visible()
+    assert axe_violations(axe, tab) == []
+
+
+def test_personal_page_with_reminders_has_no_axe_violations(site, tab, axe):
+    tab.goto(f"{site.base}/r/{site.tokens['confirmed']}")
+    assert tab.get_by_role("heading", name="Vorbereitung und Erinnerungen").is_visible()
+    assert axe_violations(axe, tab) == []
+
+
+@pytest.mark.parametrize(
+    ("state", "says"), [("valid", "ist echt und gültig"), ("revoked", "widerrufen")]
+)
+def test_certificate_verification_has_no_axe_violations(state, says, site, tab, axe):
+    tab.goto(f"{site.base}/bescheinigung/{site.certificate_codes[state]}")
+    assert tab.get_by_text(says).is_visible()
+    assert axe_violations(axe, tab) == []
+
+
+def test_feedback_form_with_and_without_errors_has_no_axe_violations(site, tab, axe):
+    tab.goto(f"{site.base}/r/{site.tokens['attended']}/rueckmeldung")
+    assert tab.get_by_role("button", name="Antwort senden").is_visible()
+    assert axe_violations(axe, tab) == []
+    tab.get_by_role("button", name="Antwort senden").click()  # the one required question empty
+    assert tab.locator(".error-summary li").count() == 1
+    assert axe_violations(axe, tab) == []
+
+
+def test_back_office_reminders_certificates_and_feedback_have_no_axe_violations(
+    site, organiser_tab, axe
+):
+    tab = organiser_tab
+    tab.goto(f"{site.base}/admin/events/{site.past_event_id}")
+    assert tab.locator(".reminder-counts li[data-days='1']").is_visible()
+    assert axe_violations(axe, tab) == []
+    tab.get_by_role("link", name="Bescheinigungen", exact=True).click()
+    assert tab.get_by_role("heading", name="Bescheinigungen").first.is_visible()
+    assert axe_violations(axe, tab) == []
+    tab.get_by_role("link", name="Rückmeldungen", exact=True).click()
+    assert tab.get_by_role("heading", name="Rückmeldungen").first.is_visible()
+    assert axe_violations(axe, tab) == []
+
+
+def test_signature_page_has_no_axe_violations(site, admin_tab, axe):
+    admin_tab.goto(f"{site.base}/admin/certificates/signature")
+    assert admin_tab.locator("h1").is_visible()
+    assert axe_violations(axe, admin_tab) == []
