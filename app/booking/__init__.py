@@ -35,8 +35,12 @@ def _reminder_globals(app: Flask) -> None:
     """What the personal page and the back office show about reminders."""
     from app.booking import reminders
     from app.extensions import db
+    from app.models import utcnow
 
     app.add_template_global(reminders.event_reminder_days, "reminder_days_of")
+    app.add_template_global(
+        lambda event: reminders.reminders_ahead(event, utcnow()), "reminders_ahead"
+    )
     app.add_template_global(
         lambda registration: reminders.reminders_off(db.session, registration), "reminders_off"
     )

@@ -66,13 +66,18 @@ def online_link_for(event: Event, registration: Registration) -> str:
     return ""
 
 
+def reminders_ahead(event: Event, now: datetime) -> bool:
+    """Whether a reminder can still come: a missed one goes out late, but never after the start."""
+    return now < event.starts_at
+
+
 def current_reminder(event: Event, now: datetime) -> int | None:
     """The latest reminder whose time has come, while the event has not started.
 
     Earlier reminders missed (the worker was down) are not sent on top of it: one reminder
     now says what both would have said.
     """
-    if now >= event.starts_at:
+    if not reminders_ahead(event, now):
         return None
     due = [
         days for days in event_reminder_days(event) if event.starts_at - timedelta(days=days) <= now
