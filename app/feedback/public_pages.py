@@ -49,6 +49,37 @@ def _form(registration: Registration, settings, data=None) -> FeedbackAnswerForm
     return form
 
 
+def _stored(existing) -> dict | None:
+    """The stored answer as form data, on GET only: what is sent replaces it entirely (a field
+    left empty empties it)."""
+    if existing is None or request.method != "GET":
+        return None
+    return {
+        "usefulness": str(existing.usefulness),
+        "will_use": existing.will_use,
+        "missing": existing.missing,
+        "comment": existing.comment,
+        "topics": [topic.id for topic in existing.topics],
+    }
+
+
+def _submit(registration: Registration, form, existing, now, token: str):
+    """Save a valid answer: a redirect, or the status of the page to show again."""
+    if not form.validate():
+        return 422
+    try:
+        rules.submit_answer(db.session, registration, form.answer(), now)
+    except rules.FeedbackClosed:
+        db.session.rollback()
+        return 409
+    db.session.commit()
+    if existing:
+        flash(_("Ihre Antwort ist geändert. Vielen Dank!"), "success")
+    else:
+        flash(_("Vielen Dank für Ihre Rückmeldung!"), "success")
+    return redirect(url_for("feedback.answer", token=token))
+
+
 @bp.route("/r/<token>/rueckmeldung", methods=["GET", "POST"])
 @limiter.limit(public_form_limit, methods=["POST"])
 def answer(token: str):
@@ -61,48 +92,21 @@ def answer(token: str):
     closing = rules.closes_at(settings, event)
     existing = rules.answer_of(db.session, registration)
     is_open = now < closing
-    data = None
-    # What was sent replaces the stored answer entirely (a field left empty empties it).
-    if existing is not None and request.method == "GET":
-        data = {
-            "usefulness": str(existing.usefulness),
-            "will_use": existing.will_use,
-            "missing": existing.missing,
-            "comment": existing.comment,
-            "topics": [topic.id for topic in existing.topics],
-        }
-    form = _form(registration, settings, data)
+    form = _form(registration, settings, _stored(existing))
     status = 200
     if form.is_submitted():
-        if not is_open:
-            status = 409
-        elif form.validate():
-            try:
-                rules.submit_answer(db.session, registration, form.answer(), now)
-            except rules.FeedbackClosed:
-                db.session.rollback()
-                is_open, status = False, 409
-            else:
-                db.session.commit()
-                message = (
-                    _("Ihre Antwort ist geändert. Vielen Dank!")
-                    if existing
-                    else _("Vielen Dank für Ihre Rückmeldung!")
-                )
-                flash(message, "success")
-                return redirect(url_for("feedback.answer", token=token))
-        else:
-            status = 422
-    return (
-        render_template(
-            "feedback/answer.html",
-            form=form,
-            settings=settings,
-            event=event,
-            token=token,
-            answered=existing is not None,
-            is_open=is_open,
-            closing=format_date_berlin(closing),
-        ),
-        status,
+        outcome = _submit(registration, form, existing, now, token) if is_open else 409
+        if not isinstance(outcome, int):
+            return outcome
+        status, is_open = outcome, is_open and outcome != 409
+    page = render_template(
+        "feedback/answer.html",
+        form=form,
+        settings=settings,
+        event=event,
+        token=token,
+        answered=existing is not None,
+        is_open=is_open,
+        closing=format_date_berlin(closing),
     )
+    return page, status
