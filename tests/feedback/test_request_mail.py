@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
-from app.extensions import db
+from crowd import run_at_once
+
 from app.feedback.rules import feedback_job
 from app.mail.housekeeping import run_housekeeping
 from app.models import Attendance, EventStatus, RegistrationStatus, utcnow
@@ -73,24 +73,9 @@ def test_several_workers_at_once_send_each_request_once(
     event = ended_event()
     people = [participant(event) for _ in range(8)]
     wide = make_wide_app(connections=4)
-    start = threading.Barrier(4)
-    counts, errors = [], []
     now = utcnow()
-
-    def work():
-        try:
-            with wide.app_context():
-                start.wait()
-                counts.append(feedback_job(db.session, now))
-                db.session.remove()
-        except Exception as exc:  # surfaced below; a thread cannot fail the test itself
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcome = run_at_once(wide, [lambda session: feedback_job(session, now)] * 4)
+    counts, errors = outcome.results, outcome.errors
 
     assert errors == []
     assert sum(counts) == len(people)

@@ -3,17 +3,16 @@ a calendar reminder (VALARM) in invitations, never in feeds."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import icalendar
 import pytest
 import vobject
+from crowd import run_at_once
 from ical.calendar_stream import IcsCalendarStream
 from ical_consumers import assert_parsers_agree, assert_wire_format
 
 from app.booking.reminders import send_due_reminders
-from app.extensions import db
 from app.mail.housekeeping import run_housekeeping
 from app.models import EventMode, RegistrationStatus, utcnow
 
@@ -88,23 +87,8 @@ def test_several_workers_at_once_queue_each_reminder_once(
     people = [confirmed(make_registration, event) for _ in range(12)]
     now = at(event, 7)
     wide = make_wide_app(connections=4)
-    start = threading.Barrier(4)
-    counts, errors = [], []
-
-    def work():
-        try:
-            with wide.app_context():
-                start.wait()
-                counts.append(send_due_reminders(db.session, now))
-                db.session.remove()
-        except Exception as exc:  # surfaced below; a thread cannot fail the test itself
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcome = run_at_once(wide, [lambda session: send_due_reminders(session, now)] * 4)
+    counts, errors = outcome.results, outcome.errors
 
     assert errors == []
     assert sum(counts) == len(people)
